@@ -1,0 +1,1 @@
+//! Decoding bytes of unknown encoding.

@@ -1,0 +1,19 @@
+//! fazhi — full-text search for Chinese government rule-of-law reports
+//! (法治政府建设年度报告 / 工作报告 / 工作总结).
+//!
+//! The pipeline follows the data: [`ingest`] crawls, decodes, extracts and
+//! cleans; [`report`] parses metadata and the heading tree; [`region`] maps a
+//! bureau to the GB/T 2260 gazetteer; [`analysis`] normalises and tokenises;
+//! [`index`] writes one tantivy document per section; [`query`] parses,
+//! searches and snippets; [`topics`] scores sections by area of work;
+//! [`output`] renders tables, JSON, CSV and XLSX.
+
+pub mod analysis;
+pub mod cmd;
+pub mod index;
+pub mod ingest;
+pub mod output;
+pub mod query;
+pub mod region;
+pub mod report;
+pub mod topics;

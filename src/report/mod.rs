@@ -1,0 +1,94 @@
+//! The report model: one [`Report`] per source file, with its metadata and
+//! its heading tree flattened into [`Section`]s in document order.
+//!
+//! Parsing lives in the submodules: [`numbering`] recognises heading markers
+//! (一、 / （一） / 1. / （1）), [`sections`] builds the tree, [`metadata`]
+//! finds title, bureau, year, dates, 文号 and the addressee.
+
+use serde::{Deserialize, Serialize};
+
+pub mod metadata;
+pub mod numbering;
+pub mod sections;
+
+/// Where a bureau sits, resolved against the GB/T 2260 gazetteer.
+/// Unknown parts are `None`; a city-level bureau has no county.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    pub province: Option<String>,
+    pub province_code: Option<String>,
+    pub city: Option<String>,
+    pub city_code: Option<String>,
+    pub county: Option<String>,
+    pub county_code: Option<String>,
+}
+
+/// One node of the heading tree, or the preamble/closing text (level 0).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    /// Stable id: `{doc_id}-{ordinal}`.
+    pub id: String,
+    /// Position in the document, 0 for the preamble, then 1, 2, … in order.
+    pub ordinal: usize,
+    /// Depth in the tree: 1 = top level; 0 = preamble or closing text.
+    pub level: u8,
+    /// The heading as printed (marker included), without a run-in body.
+    pub heading: String,
+    /// Headings from the top level down to this one.
+    pub heading_path: Vec<String>,
+    /// 1-based source line range (inclusive) for citing `file:line`.
+    pub line_start: usize,
+    pub line_end: usize,
+    /// The section's own text (not its children's), paragraphs separated by `\n`.
+    pub body: String,
+}
+
+/// A parsed report: metadata plus sections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Path as given (relative to the corpus root when crawled).
+    pub path: String,
+    /// Stable document id derived from the relative path.
+    pub doc_id: String,
+    /// Detected source encoding, e.g. "UTF-8", "GB18030", "UTF-16LE".
+    pub encoding: String,
+    pub title: Option<String>,
+    pub bureau: Option<String>,
+    /// The year the report covers (not the publication year).
+    pub report_year: Option<i32>,
+    /// "YYYY-MM-DD", or `None` when the text gives no date.
+    pub publish_date: Option<String>,
+    pub doc_number: Option<String>,
+    pub addressee: Option<String>,
+    pub region: Region,
+    /// Text before the first heading (after title/addressee), if any.
+    pub preamble: Option<Section>,
+    /// The heading tree in document order.
+    pub sections: Vec<Section>,
+    /// Closing text after the last section that belongs to none (not the signature).
+    pub closing: Option<Section>,
+}
+
+impl Report {
+    /// Every unit that is indexed: preamble, sections, closing.
+    pub fn searchable_sections(&self) -> impl Iterator<Item = &Section> {
+        self.preamble
+            .iter()
+            .chain(self.sections.iter())
+            .chain(self.closing.iter())
+    }
+}
+
+/// The text of a section that search and grep-parity operate on: heading and body.
+pub fn section_text(section: &Section) -> String {
+    if section.heading.is_empty() {
+        section.body.clone()
+    } else if section.body.is_empty() {
+        section.heading.clone()
+    } else {
+        format!("{}\n{}", section.heading, section.body)
+    }
+}
+
+mod parse;
+pub use parse::parse_report;
