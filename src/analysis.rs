@@ -1,1 +1,344 @@
-//! TODO
+//! Text analysis: the matching normalisation and the two tokenizers.
+//!
+//! Matching contract (index and query alike): text is compared after NFKC
+//! folding, Latin lower-casing, and removal of whitespace, punctuation, symbols
+//! and control characters (Unicode categories Z*, P*, S*, C*). So 双随机一公开
+//! finds 双随机、一公开, and half- and full-width forms are equal. Displayed
+//! text always stays original; [`normalize_with_offsets`] maps back to it.
+//!
+//! Two tokenizers feed the index:
+//! - [`ExactTokenizer`] emits overlapping character bigrams of the normalised
+//!   text (the last character alone), one position per character. Any string
+//!   is then a phrase of bigrams, so search equals grep on normalised text.
+//! - [`JiebaTokenizer`] segments with jieba (search mode) plus the domain
+//!   dictionary in `data/dict.txt`; it feeds BM25 ranking only. One `Jieba`
+//!   is loaded per process and shared through an `Arc`: tantivy clones
+//!   tokenizers per segment writer, and cloning a dictionary costs milliseconds.
+
+use std::sync::{Arc, LazyLock};
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy_jieba::jieba_rs::{Jieba, TokenizeMode};
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// The domain dictionary shipped with fazhi: one term per line, `#` comments.
+pub const DOMAIN_DICTIONARY: &str = include_str!("../data/dict.txt");
+
+/// Name under which [`ExactTokenizer`] is registered in the index.
+pub const EXACT_TOKENIZER: &str = "fazhi_exact";
+/// Name under which [`JiebaTokenizer`] is registered in the index.
+pub const JIEBA_TOKENIZER: &str = "fazhi_jieba";
+
+/// Fold one character to its normalised form, pushing zero or more chars.
+#[inline]
+fn fold_char(c: char, mut push: impl FnMut(char)) {
+    // Fast paths: CJK ideographs and ASCII cover almost all of the text.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        push(c);
+        return;
+    }
+    if c.is_ascii() {
+        if c.is_ascii_alphanumeric() {
+            push(c.to_ascii_lowercase());
+        }
+        return;
+    }
+    let mut buf = [0u8; 4];
+    for d in c.encode_utf8(&mut buf).nfkc() {
+        if keeps(d) {
+            for l in d.to_lowercase() {
+                push(l);
+            }
+        }
+    }
+}
+
+/// Whether a (already NFKC-folded) char survives normalisation.
+#[inline]
+fn keeps(c: char) -> bool {
+    !matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Separator
+            | GeneralCategoryGroup::Punctuation
+            | GeneralCategoryGroup::Symbol
+            | GeneralCategoryGroup::Other
+    ) && !c.is_whitespace()
+}
+
+/// Normalise text for matching (see the module docs for the contract).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        fold_char(c, |d| out.push(d));
+    }
+    out
+}
+
+/// Normalise and keep, for every normalised char, the byte range of the
+/// original char it came from (for snippets and highlighting).
+pub fn normalize_with_offsets(text: &str) -> (Vec<char>, Vec<(usize, usize)>) {
+    let mut chars = Vec::with_capacity(text.len() / 3);
+    let mut offsets = Vec::with_capacity(text.len() / 3);
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        fold_char(c, |d| {
+            chars.push(d);
+            offsets.push((i, end));
+        });
+    }
+    (chars, offsets)
+}
+
+/// Whether a string contains at least one CJK ideograph or other letter/digit
+/// that survives normalisation.
+pub fn has_searchable_chars(text: &str) -> bool {
+    !normalize(text).is_empty()
+}
+
+// ---------------------------------------------------------------------------
+// Exact (bigram) tokenizer
+
+/// Overlapping bigrams of the normalised text; see the module docs.
+#[derive(Clone, Default)]
+pub struct ExactTokenizer;
+
+/// Token stream of [`ExactTokenizer`].
+pub struct ExactTokenStream {
+    chars: Vec<char>,
+    next: usize,
+    token: Token,
+}
+
+impl Tokenizer for ExactTokenizer {
+    type TokenStream<'a> = ExactTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ExactTokenStream {
+        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
+        for c in text.chars() {
+            fold_char(c, |d| chars.push(d));
+        }
+        ExactTokenStream { chars, next: 0, token: Token::default() }
+    }
+}
+
+impl TokenStream for ExactTokenStream {
+    fn advance(&mut self) -> bool {
+        let i = self.next;
+        if i >= self.chars.len() {
+            return false;
+        }
+        self.next += 1;
+        self.token.text.clear();
+        self.token.text.push(self.chars[i]);
+        if let Some(&c) = self.chars.get(i + 1) {
+            self.token.text.push(c);
+        }
+        self.token.position = i;
+        self.token.position_length = 1;
+        self.token.offset_from = 0;
+        self.token.offset_to = 0;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// The exact-field terms of a query string: `(position, term)` pairs whose
+/// phrase matches exactly where the normalised string occurs. Bigrams at
+/// even positions cover the string (the last one overlaps when the length is
+/// odd), halving the phrase length. A one-char string returns that char alone,
+/// to be matched as a term prefix. Empty when nothing survives normalisation.
+pub fn exact_query_terms(query: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = normalize(query).chars().collect();
+    match chars.len() {
+        0 => Vec::new(),
+        1 => vec![(0, chars[0].to_string())],
+        n => {
+            let mut starts: Vec<usize> = (0..n - 1).step_by(2).collect();
+            if n % 2 == 1 {
+                starts.push(n - 2);
+            }
+            starts
+                .into_iter()
+                .map(|i| (i, chars[i..i + 2].iter().collect()))
+                .collect()
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Jieba tokenizer
+
+static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| Arc::new(build_jieba(DOMAIN_DICTIONARY)));
+
+/// Jieba with its default dictionary plus the domain terms in `dictionary`.
+pub fn build_jieba(dictionary: &str) -> Jieba {
+    let mut jieba = Jieba::new();
+    for line in dictionary.lines() {
+        let word = line.split('#').next().unwrap_or("").trim();
+        if let Some(word) = word.split_whitespace().next() {
+            // A high frequency makes jieba keep the domain term whole.
+            jieba.add_word(word, Some(50_000), None);
+        }
+    }
+    jieba
+}
+
+/// The process-wide jieba instance (loaded on first use, ~100 ms).
+pub fn shared_jieba() -> Arc<Jieba> {
+    Arc::clone(&JIEBA)
+}
+
+/// Jieba segmentation for ranking; punctuation and spaces are dropped and
+/// each token is normalised like the exact field.
+#[derive(Clone)]
+pub struct JiebaTokenizer {
+    jieba: Arc<Jieba>,
+    mode: TokenizeMode,
+}
+
+impl JiebaTokenizer {
+    /// Search mode (words plus their dictionary sub-words): for indexing.
+    pub fn for_indexing() -> Self {
+        JiebaTokenizer { jieba: shared_jieba(), mode: TokenizeMode::Search }
+    }
+}
+
+/// Token stream of [`JiebaTokenizer`]; tokens are computed eagerly.
+pub struct JiebaTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for JiebaTokenizer {
+    type TokenStream<'a> = JiebaTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
+        let mut tokens = Vec::new();
+        let mut position = 0;
+        for t in self.jieba.tokenize(text, self.mode, true) {
+            let normalized = normalize(t.word);
+            if normalized.is_empty() {
+                continue;
+            }
+            tokens.push(Token {
+                offset_from: t.byte_start,
+                offset_to: t.byte_end,
+                position,
+                text: normalized,
+                position_length: 1,
+            });
+            position += 1;
+        }
+        JiebaTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for JiebaTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// Register both tokenizers on an index.
+pub fn register_tokenizers(index: &tantivy::Index) {
+    index.tokenizers().register(EXACT_TOKENIZER, ExactTokenizer);
+    index
+        .tokenizers()
+        .register(JIEBA_TOKENIZER, JiebaTokenizer::for_indexing());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(mut tok: impl Tokenizer, text: &str) -> Vec<(usize, String)> {
+        let mut stream = tok.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push((t.position, t.text.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn normalize_folds_width_case_and_punctuation() {
+        assert_eq!(normalize("双随机、一公开"), "双随机一公开");
+        assert_eq!(normalize("行政执法“三项制度”"), "行政执法三项制度");
+        assert_eq!(normalize("ＡＢＣ１２３ abc"), "abc123abc");
+        assert_eq!(normalize("（一）加强,领导。\u{3000}\u{a0}\n"), "一加强领导");
+        assert_eq!(normalize("《行政\n审批服务 授权书》"), "行政审批服务授权书");
+        assert_eq!(normalize("①②"), "12");
+        assert_eq!(normalize("\u{200b}零宽"), "零宽");
+    }
+
+    #[test]
+    fn offsets_point_into_original() {
+        let text = "双随机、一公开";
+        let (chars, offsets) = normalize_with_offsets(text);
+        assert_eq!(chars.iter().collect::<String>(), "双随机一公开");
+        let (s, e) = offsets[3];
+        assert_eq!(&text[s..e], "一");
+    }
+
+    #[test]
+    fn exact_tokens_are_bigrams_with_char_positions() {
+        assert_eq!(
+            tokens(ExactTokenizer, "法治、政府"),
+            vec![
+                (0, "法治".to_string()),
+                (1, "治政".to_string()),
+                (2, "政府".to_string()),
+                (3, "府".to_string())
+            ]
+        );
+        assert!(tokens(ExactTokenizer, "、，。 ").is_empty());
+    }
+
+    #[test]
+    fn exact_query_terms_cover_the_string() {
+        assert_eq!(exact_query_terms("法"), vec![(0, "法".to_string())]);
+        assert_eq!(exact_query_terms("法治"), vec![(0, "法治".to_string())]);
+        assert_eq!(
+            exact_query_terms("双随机、一公开"),
+            vec![(0, "双随".into()), (2, "机一".into()), (4, "公开".into())]
+        );
+        assert_eq!(
+            exact_query_terms("合法性审查"),
+            vec![(0, "合法".into()), (2, "性审".into()), (3, "审查".into())]
+        );
+        assert!(exact_query_terms("、").is_empty());
+    }
+
+    #[test]
+    fn jieba_keeps_domain_terms_and_drops_punctuation() {
+        let toks: Vec<String> =
+            tokens(JiebaTokenizer::for_indexing(), "建立重大行政决策合法性审查制度，聘请法律顾问。")
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
+        assert!(toks.contains(&"合法性审查".to_string()), "{toks:?}");
+        assert!(toks.contains(&"法律顾问".to_string()), "{toks:?}");
+        assert!(!toks.iter().any(|t| t == "，" || t == "。"));
+    }
+}
