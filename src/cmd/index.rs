@@ -1,0 +1,35 @@
+//! `fazhi index`: build or update the index from the corpus.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::Global;
+use crate::index::{BuildOptions, build};
+use crate::topics::Taxonomy;
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Re-index every file (also replaces an index made by another fazhi version).
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Print nothing but warnings and errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.topics.as_deref())?;
+    let summary = build(&BuildOptions {
+        corpus: global.corpus.clone(),
+        index_dir: global.index.clone(),
+        rebuild: args.rebuild,
+        progress: !args.quiet,
+        taxonomy,
+    })?;
+    summary.print_warnings();
+    if !args.quiet {
+        println!("{}", summary.describe());
+    }
+    Ok(ExitCode::SUCCESS)
+}

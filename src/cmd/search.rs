@@ -1,0 +1,64 @@
+//! `fazhi search QUERY`: ranked sections matching a query.
+
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::{FilterArgs, Global, parse_query_or_exit};
+use crate::index::open_or_build;
+use crate::output::{Format, print_hits};
+use crate::query::{SearchOptions, Within, search};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum WithinArg {
+    /// All terms in one sentence (同句).
+    Sentence,
+    /// All terms in one paragraph (同段).
+    Paragraph,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query: terms (AND), `A OR B`, `-A` to exclude, "exact phrase".
+    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Require all terms inside one sentence or paragraph.
+    #[arg(long, value_enum)]
+    pub within: Option<WithinArg>,
+    /// Maximum hits (0 = all).
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    let query = match parse_query_or_exit(&args.query.join(" ")) {
+        Ok(q) => q,
+        Err(code) => return Ok(code),
+    };
+    let filters = match args.filters.to_filters() {
+        Ok(f) => f,
+        Err(msg) => return Ok(super::fail(msg)),
+    };
+    let handle = open_or_build(&global.index, &global.corpus)?;
+    let opts = SearchOptions {
+        filters,
+        limit: (args.limit > 0).then_some(args.limit),
+        within: args.within.map(|w| match w {
+            WithinArg::Sentence => Within::Sentence,
+            WithinArg::Paragraph => Within::Paragraph,
+        }),
+    };
+    let hits = search(&handle, &query, &opts)?;
+    print_hits(&hits, args.format)?;
+    if hits.is_empty() {
+        if args.format == Format::Table {
+            eprintln!("fazhi: no sections match");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,149 @@
+//! `fazhi show ID`: print a section or a whole report from the index.
+//!
+//! ID is a section id (`<doc_id>-<n>`, as in search results), a doc id, or a
+//! path with an optional line (`corpus/report.txt:58`, as search prints it).
+
+use std::process::ExitCode;
+
+use clap::Args;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Term};
+
+use super::Global;
+use crate::index::{IndexHandle, open_or_build};
+use crate::output::{paint, style, use_color};
+use crate::query::{StoredSection, load_section};
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Section id, doc id, or PATH[:LINE].
+    pub id: String,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+fn is_doc_id(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// All sections of the documents matching `term`, in document order.
+fn sections_for(handle: &IndexHandle, term: Term) -> anyhow::Result<Vec<StoredSection>> {
+    let searcher = handle.reader.searcher();
+    let q = TermQuery::new(term, IndexRecordOption::Basic);
+    let limit = (searcher.num_docs() as usize).max(1);
+    let mut out = Vec::new();
+    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())? {
+        out.push(load_section(&searcher, &handle.fields, addr)?);
+    }
+    out.sort_by(|a, b| (a.path.as_str(), a.ordinal).cmp(&(b.path.as_str(), b.ordinal)));
+    Ok(out)
+}
+
+/// Resolve ID to the sections to print and the one to focus (if any).
+fn resolve(handle: &IndexHandle, id: &str) -> anyhow::Result<(Vec<StoredSection>, Option<String>)> {
+    let f = &handle.fields;
+    if let Some((doc, n)) = id.rsplit_once('-')
+        && is_doc_id(doc)
+        && n.parse::<u64>().is_ok()
+    {
+        let all = sections_for(handle, Term::from_field_text(f.doc_id, doc))?;
+        return Ok((all, Some(id.to_string())));
+    }
+    if is_doc_id(id) {
+        return Ok((sections_for(handle, Term::from_field_text(f.doc_id, id))?, None));
+    }
+    let (path, line) = match id.rsplit_once(':') {
+        Some((p, l)) if l.parse::<u64>().is_ok() => (p, l.parse::<u64>().ok()),
+        _ => (id, None),
+    };
+    let mut all = sections_for(handle, Term::from_field_text(f.path, path))?;
+    if all.is_empty() {
+        // Accept a path relative to the corpus or with another prefix.
+        let searcher = handle.reader.searcher();
+        let known = crate::query::field_values(&searcher, f.path, |p| p.ends_with(path))?;
+        if let [only] = known.as_slice() {
+            all = sections_for(handle, Term::from_field_text(f.path, only))?;
+        }
+    }
+    let focus = line.and_then(|l| {
+        all.iter()
+            .filter(|s| s.line_start <= l)
+            .max_by_key(|s| (s.line_start, s.ordinal))
+            .map(|s| s.section_id.clone())
+    });
+    Ok((all, focus))
+}
+
+pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    let handle = open_or_build(&global.index, &global.corpus)?;
+    let (sections, focus) = resolve(&handle, &args.id)?;
+    if sections.is_empty() {
+        return Ok(super::fail(format!("{}: no such section, report or path in the index", args.id)));
+    }
+    let shown: Vec<&StoredSection> = match &focus {
+        Some(id) => sections.iter().filter(|s| &s.section_id == id).collect(),
+        None => sections.iter().collect(),
+    };
+    if shown.is_empty() {
+        return Ok(super::fail(format!("{}: no such section in the index", args.id)));
+    }
+    if args.format == "json" {
+        println!("{}", serde_json::to_string_pretty(&shown)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let color = use_color();
+    let first = shown[0];
+    println!(
+        "{} · {} · {}",
+        paint(first.bureau.as_deref().unwrap_or("(未知单位)"), style::BOLD, color),
+        first.report_year.map(|y| y.to_string()).unwrap_or_else(|| "?".into()),
+        first.title.as_deref().unwrap_or("(无标题)")
+    );
+    let region: Vec<&str> =
+        [&first.province, &first.city, &first.county].iter().filter_map(|o| o.as_deref()).collect();
+    if !region.is_empty() {
+        println!("{}", region.join(" "));
+    }
+    if focus.is_some() {
+        // Context: the heading path above, and the neighbours.
+        let s = first;
+        let idx = sections.iter().position(|x| x.section_id == s.section_id).unwrap_or(0);
+        println!("{}", paint(&format!("{}:{}-{}  [{}]", s.path, s.line_start, s.line_end, s.section_id), style::PATH, color));
+        if !s.heading_path.is_empty() {
+            println!("{}", s.heading_path.join(" › "));
+        }
+        println!();
+        if !s.heading.is_empty() {
+            println!("{}", paint(&s.heading, style::BOLD, color));
+        }
+        println!("{}", s.body);
+        let prev = idx.checked_sub(1).and_then(|i| sections.get(i));
+        let next = sections.get(idx + 1);
+        println!();
+        if let Some(p) = prev {
+            println!("{}", paint(&format!("← {}  [{}]", heading_or_preamble(p), p.section_id), style::DIM, color));
+        }
+        if let Some(n) = next {
+            println!("{}", paint(&format!("→ {}  [{}]", heading_or_preamble(n), n.section_id), style::DIM, color));
+        }
+    } else {
+        println!("{}", paint(&first.path, style::PATH, color));
+        for s in &shown {
+            println!();
+            let indent = "  ".repeat(s.level.saturating_sub(1) as usize);
+            if !s.heading.is_empty() {
+                println!("{indent}{}  {}", paint(&s.heading, style::BOLD, color), paint(&format!(":{}", s.line_start), style::DIM, color));
+            }
+            for line in s.body.lines() {
+                println!("{indent}{line}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn heading_or_preamble(s: &StoredSection) -> &str {
+    if s.heading.is_empty() { "(正文)" } else { &s.heading }
+}

@@ -1,0 +1,80 @@
+//! `fazhi stats`: corpus totals and index size.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde::Serialize;
+
+use super::Global;
+use crate::index::{open_or_build, scan};
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Stats {
+    reports: usize,
+    sections: u64,
+    bureaus: usize,
+    provinces: usize,
+    /// Reports per report year ("unknown" for reports without one).
+    years: BTreeMap<String, usize>,
+    /// Reports per province ("unknown" when unresolved).
+    by_province: BTreeMap<String, usize>,
+    index_bytes: u64,
+    index_dir: String,
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+        })
+        .unwrap_or(0)
+}
+
+pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    let handle = open_or_build(&global.index, &global.corpus)?;
+    let searcher = handle.reader.searcher();
+    let reports = scan::reports(&searcher)?;
+    let mut years = BTreeMap::new();
+    let mut by_province = BTreeMap::new();
+    let mut bureaus = std::collections::BTreeSet::new();
+    for r in reports.values() {
+        let y = r.report_year.map(|y| y.to_string()).unwrap_or_else(|| "unknown".into());
+        *years.entry(y).or_insert(0) += 1;
+        *by_province.entry(r.province.clone().unwrap_or_else(|| "unknown".into())).or_insert(0) += 1;
+        if let Some(b) = &r.bureau {
+            bureaus.insert(b.clone());
+        }
+    }
+    let stats = Stats {
+        reports: reports.len(),
+        sections: searcher.num_docs(),
+        bureaus: bureaus.len(),
+        provinces: by_province.keys().filter(|p| *p != "unknown").count(),
+        years,
+        by_province,
+        index_bytes: dir_size(&handle.dir),
+        index_dir: handle.dir.display().to_string(),
+    };
+    if args.format == "json" {
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("reports   {}", stats.reports);
+    println!("sections  {}", stats.sections);
+    println!("bureaus   {}", stats.bureaus);
+    println!("provinces {}", stats.provinces);
+    let years: Vec<String> = stats.years.iter().map(|(y, n)| format!("{y}: {n}")).collect();
+    println!("years     {}", years.join(", "));
+    let provs: Vec<String> = stats.by_province.iter().map(|(p, n)| format!("{p} {n}")).collect();
+    println!("by province  {}", provs.join(", "));
+    println!("index     {} ({:.2} MB)", stats.index_dir, stats.index_bytes as f64 / 1e6);
+    Ok(ExitCode::SUCCESS)
+}

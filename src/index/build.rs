@@ -1,0 +1,396 @@
+//! `fazhi index`: build or update the index from a corpus folder.
+//!
+//! Incremental by default: files whose content hash is unchanged are skipped,
+//! changed ones are replaced, deleted ones removed — all in one tantivy commit,
+//! so readers see either the old or the new state, never a mix. Parsing runs
+//! on worker threads in chunks; tantivy's writer threads tokenise.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tantivy::schema::Term;
+use tantivy::{Index, IndexWriter, TantivyDocument};
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::{
+    CommitInfo, Fields, HEADING_PATH_SEP, Manifest, ManifestEntry, SCHEMA_VERSION, exists, lock,
+    read_commit_info, read_manifest, schema,
+};
+use crate::analysis::register_tokenizers;
+use crate::ingest::{self, IngestError, SourceFile};
+use crate::report::{Report, section_text};
+use crate::topics::Taxonomy;
+
+/// Memory budget of the tantivy writer, shared by its threads.
+const WRITER_MEMORY: usize = 400_000_000;
+/// Files parsed in parallel per chunk.
+const PARSE_CHUNK: usize = 256;
+
+/// What to index, and where.
+pub struct BuildOptions {
+    pub corpus: PathBuf,
+    pub index_dir: PathBuf,
+    /// Re-index every file, ignoring the manifest (and replace an index of another version).
+    pub rebuild: bool,
+    /// Show a progress bar (only ever drawn on a terminal).
+    pub progress: bool,
+    pub taxonomy: Taxonomy,
+}
+
+/// Counts of one indexing run.
+#[derive(Debug, Default)]
+pub struct BuildSummary {
+    pub seen: usize,
+    pub indexed: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub sections: usize,
+    pub bytes: u64,
+    pub skipped: Vec<IngestError>,
+    pub elapsed: Duration,
+    /// Whether a commit was made (false when nothing changed).
+    pub committed: bool,
+}
+
+impl BuildSummary {
+    /// One line per skipped file, on stderr.
+    pub fn print_warnings(&self) {
+        for e in &self.skipped {
+            eprintln!("fazhi: warning: skipped {e}");
+        }
+    }
+
+    /// The human summary printed by `fazhi index`.
+    pub fn describe(&self) -> String {
+        let secs = self.elapsed.as_secs_f64();
+        let mb = self.bytes as f64 / 1e6;
+        format!(
+            "{} files seen: {} indexed ({} sections, {:.1} MB), {} unchanged, {} removed, {} skipped — {:.2} s{}",
+            self.seen,
+            self.indexed,
+            self.sections,
+            mb,
+            self.unchanged,
+            self.removed,
+            self.skipped.len(),
+            secs,
+            if secs > 0.0 && self.indexed > 0 { format!(", {:.1} MB/s", mb / secs) } else { String::new() }
+        )
+    }
+}
+
+/// tantivy's files in an index folder (everything except fazhi's own).
+fn wipe_index_files(dir: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name == lock::LOCK_FILE || name == ".gitkeep" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            continue; // never ours to delete
+        }
+        std::fs::remove_file(&path)
+            .with_context(|| format!("{}: cannot remove old index file", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Build or update the index. Holds the writer lock for the whole run.
+pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
+    let started = Instant::now();
+    let dir = &opts.index_dir;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("{}: cannot create the index folder", dir.display()))?;
+    let _lock = lock::acquire(dir)?;
+    if !opts.corpus.is_dir() {
+        anyhow::bail!("{}: corpus folder not found", opts.corpus.display());
+    }
+
+    let (schema, fields) = schema();
+    let mut full = opts.rebuild;
+    let (index, old_info) = if exists(dir) {
+        let index = Index::open_in_dir(dir)
+            .with_context(|| format!("{}: cannot open index", dir.display()));
+        let checked = index.and_then(|index| {
+            let info = read_commit_info(&index, dir)?;
+            if index.schema() != schema {
+                return Err(super::version_mismatch(dir, "different field layout"));
+            }
+            Ok((index, info))
+        });
+        match checked {
+            Ok(pair) => (pair.0, Some(pair.1)),
+            Err(err) if opts.rebuild => {
+                let _ = err;
+                wipe_index_files(dir)?;
+                (Index::create_in_dir(dir, schema.clone())?, None)
+            }
+            Err(err) => return Err(err),
+        }
+    } else {
+        (
+            Index::create_in_dir(dir, schema.clone())
+                .with_context(|| format!("{}: cannot create index", dir.display()))?,
+            None,
+        )
+    };
+    register_tokenizers(&index);
+
+    let taxonomy_fp = opts.taxonomy.fingerprint();
+    let old_manifest = match &old_info {
+        Some(info) if !full => {
+            if info.taxonomy != taxonomy_fp {
+                // Topic scores are stored per section: a new taxonomy means re-scoring all.
+                full = true;
+                Manifest::new()
+            } else {
+                read_manifest(dir, info)?
+            }
+        }
+        _ => Manifest::new(),
+    };
+
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(2, WRITER_MEMORY)
+        .with_context(|| format!("{}: cannot open the index for writing", dir.display()))?;
+    let mut changed = false;
+    if full && old_info.is_some() {
+        writer.delete_all_documents()?;
+        changed = true;
+    }
+
+    let (files, crawl_errors) = ingest::crawl(&opts.corpus);
+    let mut summary = BuildSummary { seen: files.len(), skipped: crawl_errors, ..Default::default() };
+    let progress = progress_bar(opts.progress, files.len() as u64);
+
+    let mut manifest = Manifest::new();
+    for chunk in files.chunks(PARSE_CHUNK) {
+        // Decide per file: unchanged (copy the manifest entry) or (re)parse.
+        let mut to_parse: Vec<(&SourceFile, String, u64)> = Vec::new();
+        for file in chunk {
+            match std::fs::read(&file.path) {
+                Ok(bytes) => {
+                    let hash = format!("{:016x}", xxh3_64(&bytes));
+                    match old_manifest.get(&file.rel_path) {
+                        Some(old) if old.content_hash == hash => {
+                            manifest.insert(file.rel_path.clone(), old.clone());
+                            summary.unchanged += 1;
+                            progress.inc(1);
+                        }
+                        _ => to_parse.push((file, hash, bytes.len() as u64)),
+                    }
+                }
+                Err(e) => {
+                    summary.skipped.push(IngestError::new(&file.path, io_cause(&e)));
+                    progress.inc(1);
+                }
+            }
+        }
+        let parsed = parse_parallel(to_parse.iter().map(|(f, _, _)| *f).collect());
+        for ((file, _hash, bytes), result) in to_parse.into_iter().zip(parsed) {
+            progress.inc(1);
+            if let Some(old) = old_manifest.get(&file.rel_path) {
+                writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
+                changed = true;
+            }
+            match result {
+                Ok((report, content_hash)) => {
+                    let sections = add_report(&writer, &fields, &report, &opts.taxonomy)?;
+                    changed = true;
+                    summary.indexed += 1;
+                    summary.sections += sections;
+                    summary.bytes += bytes;
+                    manifest.insert(
+                        file.rel_path.clone(),
+                        ManifestEntry { doc_id: file.doc_id.clone(), content_hash, sections, bytes },
+                    );
+                }
+                Err(e) => summary.skipped.push(e),
+            }
+        }
+    }
+    progress.finish_and_clear();
+
+    for (rel_path, old) in &old_manifest {
+        if !manifest.contains_key(rel_path) {
+            writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
+            changed = true;
+            if files.iter().all(|f| &f.rel_path != rel_path) {
+                summary.removed += 1;
+            }
+        }
+    }
+
+    if changed || old_info.is_none() {
+        let manifest_name = format!(
+            "fazhi-manifest-{}.json",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        );
+        let manifest_path = dir.join(&manifest_name);
+        write_file_synced(&manifest_path, serde_json::to_vec(&manifest)?.as_slice())
+            .with_context(|| format!("{}: cannot write index manifest", manifest_path.display()))?;
+        let info = CommitInfo {
+            schema_version: SCHEMA_VERSION,
+            manifest: manifest_name.clone(),
+            taxonomy: taxonomy_fp,
+            topics: opts.taxonomy.names.clone(),
+        };
+        let mut prepared = writer
+            .prepare_commit()
+            .with_context(|| format!("{}: cannot write the index", dir.display()))?;
+        prepared.set_payload(&serde_json::to_string(&info)?);
+        prepared
+            .commit()
+            .with_context(|| format!("{}: cannot commit the index", dir.display()))?;
+        summary.committed = true;
+        writer
+            .wait_merging_threads()
+            .with_context(|| format!("{}: merging segments failed", dir.display()))?;
+        remove_other_manifests(dir, &manifest_name);
+    }
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn io_cause(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "file vanished during the crawl".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
+    if !enabled || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} indexing [{bar:40}] {pos}/{len} files ({per_sec}, eta {eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Parse files on all cores, results in input order.
+fn parse_parallel(files: Vec<&SourceFile>) -> Vec<Result<(Report, String), IngestError>> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    if files.len() <= 1 || threads == 1 {
+        return files.into_iter().map(parse_one).collect();
+    }
+    let per = files.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(per)
+            .map(|part| s.spawn(move || part.iter().map(|f| parse_one(f)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    // A panic in a parser is a bug; report it rather than lose the run.
+                    vec![Err(IngestError::new("<parser>", "internal error while parsing"))]
+                })
+            })
+            .collect()
+    })
+}
+
+fn parse_one(file: &SourceFile) -> Result<(Report, String), IngestError> {
+    let loaded = ingest::extract::load(&file.path)?;
+    // Hits cite the path as found (corpus folder included), so `path:line` opens.
+    let report = crate::report::parse_report(&file.path.to_string_lossy(), &file.doc_id, &loaded);
+    if report.searchable_sections().next().is_none() {
+        return Err(IngestError::new(&file.path, "no text found"));
+    }
+    Ok((report, loaded.content_hash))
+}
+
+/// Add one document per section; returns the number of sections.
+fn add_report(
+    writer: &IndexWriter<TantivyDocument>,
+    f: &Fields,
+    report: &Report,
+    taxonomy: &Taxonomy,
+) -> anyhow::Result<usize> {
+    let mut count = 0;
+    for section in report.searchable_sections() {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.doc_id, &report.doc_id);
+        doc.add_text(f.section_id, &section.id);
+        doc.add_text(f.path, &report.path);
+        doc.add_text(f.encoding, &report.encoding);
+        let optional = [
+            (f.title, &report.title),
+            (f.bureau, &report.bureau),
+            (f.province, &report.region.province),
+            (f.province_code, &report.region.province_code),
+            (f.city, &report.region.city),
+            (f.city_code, &report.region.city_code),
+            (f.county, &report.region.county),
+            (f.county_code, &report.region.county_code),
+            (f.publish_date, &report.publish_date),
+            (f.doc_number, &report.doc_number),
+            (f.addressee, &report.addressee),
+        ];
+        for (field, value) in optional {
+            if let Some(v) = value {
+                doc.add_text(field, v);
+            }
+        }
+        if let Some(year) = report.report_year.filter(|y| *y > 0) {
+            doc.add_u64(f.report_year, year as u64);
+        }
+        doc.add_text(f.heading, &section.heading);
+        let path: String = section
+            .heading_path
+            .join(&HEADING_PATH_SEP.to_string());
+        doc.add_text(f.heading_path, &path);
+        doc.add_u64(f.level, u64::from(section.level));
+        doc.add_u64(f.ordinal, section.ordinal as u64);
+        doc.add_text(f.body, &section.body);
+        doc.add_text(f.exact, section_text(section));
+        doc.add_u64(f.line_start, section.line_start as u64);
+        doc.add_u64(f.line_end, section.line_end as u64);
+        let topics = taxonomy.score_section(&section.heading, &section.body);
+        for (slot, score) in topics.scores.iter().enumerate().take(f.topic_scores.len()) {
+            doc.add_f64(f.topic_scores[slot], *score);
+        }
+        for slot in &topics.main {
+            if let Some(name) = taxonomy.names.get(*slot) {
+                doc.add_text(f.topic, name);
+            }
+        }
+        writer.add_document(doc)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn remove_other_manifests(dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("fazhi-manifest-") && name.ends_with(".json") && name != keep {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

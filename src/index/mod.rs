@@ -1,0 +1,246 @@
+//! The index: one tantivy document per section, carrying its report's metadata.
+//!
+//! Layout of an index folder:
+//! - tantivy's own files (`meta.json`, segments);
+//! - `fazhi-manifest-<n>.json`: which files are indexed, with their content
+//!   hashes, for incremental runs. The commit payload in `meta.json` names the
+//!   manifest of that commit, so the manifest and the segments always agree:
+//!   a run killed before its commit leaves only an orphan manifest behind;
+//! - `.fazhi-index.lock`: held (OS file lock) by a running `fazhi index`.
+//!
+//! Fields: text is indexed twice — `exact` (normalised bigrams with
+//! positions, the matching field) and `body`/`heading`/`title` through jieba
+//! (frequencies only, for BM25). Filters use raw string and fast fields.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::analysis::{EXACT_TOKENIZER, JIEBA_TOKENIZER, register_tokenizers};
+
+pub mod build;
+pub mod lock;
+pub mod scan;
+
+pub use build::{BuildOptions, BuildSummary, build};
+
+/// Bumped whenever the schema or the analysis changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Number of topic score slots in the schema (a taxonomy may use fewer).
+pub const MAX_TOPICS: usize = 32;
+
+/// Handles of all schema fields.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub doc_id: Field,
+    pub section_id: Field,
+    pub path: Field,
+    pub encoding: Field,
+    pub title: Field,
+    pub bureau: Field,
+    pub province: Field,
+    pub province_code: Field,
+    pub city: Field,
+    pub city_code: Field,
+    pub county: Field,
+    pub county_code: Field,
+    pub report_year: Field,
+    pub publish_date: Field,
+    pub doc_number: Field,
+    pub addressee: Field,
+    pub heading: Field,
+    /// Heading path joined with [`HEADING_PATH_SEP`].
+    pub heading_path: Field,
+    pub level: Field,
+    pub ordinal: Field,
+    pub body: Field,
+    pub exact: Field,
+    pub line_start: Field,
+    pub line_end: Field,
+    /// Main topics of the section (names), for filtering.
+    pub topic: Field,
+    /// `topic_score_<slot>`: the section's score for each taxonomy topic.
+    pub topic_scores: Vec<Field>,
+}
+
+/// Separator of heading path elements in the stored `heading_path` field.
+pub const HEADING_PATH_SEP: char = '\u{1f}';
+
+/// The schema and its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let jieba = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(JIEBA_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(EXACT_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+            .set_fieldnorms(false),
+    );
+    let stored_only = TextOptions::default().set_stored();
+    let fields = Fields {
+        doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
+        section_id: b.add_text_field("section_id", STRING | STORED),
+        path: b.add_text_field("path", STRING | STORED | FAST),
+        encoding: b.add_text_field("encoding", stored_only.clone()),
+        title: b.add_text_field("title", jieba.clone().set_stored()),
+        bureau: b.add_text_field("bureau", STRING | STORED | FAST),
+        province: b.add_text_field("province", STRING | STORED | FAST),
+        province_code: b.add_text_field("province_code", STRING | STORED),
+        city: b.add_text_field("city", STRING | STORED | FAST),
+        city_code: b.add_text_field("city_code", STRING | STORED),
+        county: b.add_text_field("county", STRING | STORED | FAST),
+        county_code: b.add_text_field("county_code", STRING | STORED),
+        report_year: b.add_u64_field("report_year", INDEXED | STORED | FAST),
+        publish_date: b.add_text_field("publish_date", STRING | STORED),
+        doc_number: b.add_text_field("doc_number", stored_only.clone()),
+        addressee: b.add_text_field("addressee", stored_only.clone()),
+        heading: b.add_text_field("heading", jieba.clone().set_stored()),
+        heading_path: b.add_text_field("heading_path", stored_only.clone()),
+        level: b.add_u64_field("level", STORED | FAST),
+        ordinal: b.add_u64_field("ordinal", STORED | FAST),
+        body: b.add_text_field("body", jieba.set_stored()),
+        exact: b.add_text_field("exact", exact),
+        line_start: b.add_u64_field("line_start", STORED),
+        line_end: b.add_u64_field("line_end", STORED),
+        topic: b.add_text_field("topic", STRING | STORED),
+        topic_scores: (0..MAX_TOPICS)
+            .map(|i| b.add_f64_field(&format!("topic_score_{i}"), FAST | STORED))
+            .collect(),
+    };
+    (b.build(), fields)
+}
+
+/// What fazhi records in each commit's payload.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CommitInfo {
+    pub schema_version: u32,
+    /// File name (inside the index folder) of this commit's manifest.
+    pub manifest: String,
+    /// Fingerprint of the topic taxonomy the scores were computed with.
+    pub taxonomy: String,
+    /// Names of the taxonomy's topics, in slot order.
+    pub topics: Vec<String>,
+}
+
+/// One indexed file in the manifest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ManifestEntry {
+    pub doc_id: String,
+    pub content_hash: String,
+    pub sections: usize,
+    pub bytes: u64,
+}
+
+/// rel_path → entry, for every file in the committed index.
+pub type Manifest = BTreeMap<String, ManifestEntry>;
+
+/// An opened index, ready for searching.
+pub struct IndexHandle {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub fields: Fields,
+    pub reader: IndexReader,
+    pub info: CommitInfo,
+}
+
+/// Whether `dir` holds a tantivy index.
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// The error shown when an index comes from another version of fazhi.
+pub fn version_mismatch(dir: &Path, found: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "the index at {} was built by another version of fazhi ({found}, this one uses schema {SCHEMA_VERSION}); run `fazhi index --rebuild`",
+        dir.display()
+    )
+}
+
+/// Read the commit payload of the index in `dir`.
+pub fn read_commit_info(index: &Index, dir: &Path) -> anyhow::Result<CommitInfo> {
+    let metas = index
+        .load_metas()
+        .with_context(|| format!("{}: cannot read index metadata", dir.display()))?;
+    let Some(payload) = metas.payload else {
+        return Err(version_mismatch(dir, "no fazhi commit record"));
+    };
+    let info: CommitInfo = serde_json::from_str(&payload)
+        .map_err(|_| version_mismatch(dir, "unreadable fazhi commit record"))?;
+    if info.schema_version != SCHEMA_VERSION {
+        return Err(version_mismatch(dir, &format!("schema {}", info.schema_version)));
+    }
+    Ok(info)
+}
+
+/// Open the index in `dir` for searching, checking its version.
+pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
+    if !exists(dir) {
+        bail!("no index at {}; run `fazhi index` first", dir.display());
+    }
+    let index = Index::open_in_dir(dir)
+        .with_context(|| format!("{}: cannot open index", dir.display()))?;
+    let info = read_commit_info(&index, dir)?;
+    let (schema, fields) = schema();
+    if index.schema() != schema {
+        return Err(version_mismatch(dir, "different field layout"));
+    }
+    register_tokenizers(&index);
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .with_context(|| format!("{}: cannot read index", dir.display()))?;
+    Ok(IndexHandle { dir: dir.to_path_buf(), index, fields, reader, info })
+}
+
+/// Load the manifest named by a commit.
+pub fn read_manifest(dir: &Path, info: &CommitInfo) -> anyhow::Result<Manifest> {
+    if info.manifest.is_empty() {
+        return Ok(Manifest::new());
+    }
+    let path = dir.join(&info.manifest);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read index manifest", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: damaged index manifest; run `fazhi index --rebuild`", path.display()))
+}
+
+/// Open the index if it exists; otherwise, if a corpus exists, build it first
+/// (saying so on stderr) — so that a first search on a fresh clone just works.
+pub fn open_or_build(index_dir: &Path, corpus: &Path) -> anyhow::Result<IndexHandle> {
+    if !exists(index_dir) {
+        if !corpus.is_dir() {
+            bail!(
+                "no index at {} and no corpus folder at {}; run `fazhi index --corpus DIR`",
+                index_dir.display(),
+                corpus.display()
+            );
+        }
+        eprintln!(
+            "fazhi: no index at {}; building it from {} first",
+            index_dir.display(),
+            corpus.display()
+        );
+        let summary = build(&BuildOptions {
+            corpus: corpus.to_path_buf(),
+            index_dir: index_dir.to_path_buf(),
+            rebuild: false,
+            progress: true,
+            taxonomy: crate::topics::Taxonomy::load_for_corpus(corpus, None)?,
+        })?;
+        summary.print_warnings();
+    }
+    open(index_dir)
+}

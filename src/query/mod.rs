@@ -1,0 +1,577 @@
+//! Searching: from a parsed [`Query`] and filters to ranked [`Hit`]s.
+//!
+//! Matching and ranking are separate. A section matches when its normalised
+//! text contains the query's strings — answered by phrase queries on the
+//! `exact` bigram field, which is grep on normalised text. Among the matches,
+//! BM25 on the jieba fields ranks (headings count double). The query's jieba
+//! terms come from the index's own term dictionary by longest match, so a
+//! search never loads jieba's dictionary (~100 ms of a cold query).
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use anyhow::Context;
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
+    RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term, Value};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use crate::analysis::{exact_query_terms, normalize, normalize_with_offsets};
+use crate::index::{Fields, HEADING_PATH_SEP, IndexHandle};
+
+pub mod parse;
+
+pub use parse::{Atom, Clause, Query, QueryError};
+
+/// Restrict a search to sections of some reports.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Bureau name contains this (after normalisation).
+    pub bureau: Option<String>,
+    /// Province name contains this, or equals its code.
+    pub province: Option<String>,
+    /// City name contains this, or equals its code.
+    pub city: Option<String>,
+    /// County-level unit name contains this, or equals its code.
+    pub county: Option<String>,
+    /// Inclusive range of report years.
+    pub years: Option<(Option<u64>, Option<u64>)>,
+    /// Only sections whose main topics include this one.
+    pub topic: Option<String>,
+}
+
+/// Parse `2021`, `2020..2023`, `2020..` or `..2023`.
+pub fn parse_years(s: &str) -> Result<(Option<u64>, Option<u64>), String> {
+    let bad = || format!("bad year range '{s}': use 2021, 2020..2023, 2020.. or ..2023");
+    let year = |t: &str| -> Result<Option<u64>, String> {
+        let t = t.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        t.parse::<u64>().ok().filter(|y| (1949..=2200).contains(y)).map(Some).ok_or_else(bad)
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (year(a)?, year(b)?);
+            if a.is_none() && b.is_none() {
+                return Err(bad());
+            }
+            if let (Some(x), Some(y)) = (a, b)
+                && x > y
+            {
+                return Err(bad());
+            }
+            Ok((a, b))
+        }
+        None => {
+            let y = year(s)?.ok_or_else(bad)?;
+            Ok((Some(y), Some(y)))
+        }
+    }
+}
+
+/// Match units for `--within`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// 同句: all terms in one sentence (split at 。！？；!?; and line breaks).
+    Sentence,
+    /// 同段: all terms in one paragraph.
+    Paragraph,
+}
+
+/// Search settings.
+#[derive(Debug, Clone, Default)]
+pub struct SearchOptions {
+    pub filters: Filters,
+    /// Maximum hits; `None` for all.
+    pub limit: Option<usize>,
+    pub within: Option<Within>,
+}
+
+/// One ranked section. Field names are the JSON contract.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub doc_id: String,
+    pub section_id: String,
+    pub path: String,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub bureau: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub county: Option<String>,
+    pub report_year: Option<u64>,
+    pub publish_date: Option<String>,
+    pub title: Option<String>,
+    pub heading: String,
+    pub heading_path: Vec<String>,
+    pub level: u64,
+    /// The best fragment, original text, line breaks as spaces.
+    pub snippet: String,
+    /// Char ranges `[start, end)` of the matched text inside `snippet`.
+    pub highlights: Vec<(usize, usize)>,
+    /// The query strings (as typed) found in this section.
+    pub matched: Vec<String>,
+}
+
+/// The stored fields of one section, read back from the index.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StoredSection {
+    pub doc_id: String,
+    pub section_id: String,
+    pub path: String,
+    pub title: Option<String>,
+    pub bureau: Option<String>,
+    pub province: Option<String>,
+    pub province_code: Option<String>,
+    pub city: Option<String>,
+    pub city_code: Option<String>,
+    pub county: Option<String>,
+    pub county_code: Option<String>,
+    pub report_year: Option<u64>,
+    pub publish_date: Option<String>,
+    pub doc_number: Option<String>,
+    pub addressee: Option<String>,
+    pub encoding: Option<String>,
+    pub heading: String,
+    pub heading_path: Vec<String>,
+    pub level: u64,
+    pub ordinal: u64,
+    pub body: String,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub topics: Vec<String>,
+    pub topic_scores: Vec<f64>,
+}
+
+impl StoredSection {
+    /// Heading and body, as indexed in the exact field.
+    pub fn text(&self) -> String {
+        match (self.heading.is_empty(), self.body.is_empty()) {
+            (true, _) => self.body.clone(),
+            (false, true) => self.heading.clone(),
+            (false, false) => format!("{}\n{}", self.heading, self.body),
+        }
+    }
+}
+
+fn text_of(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
+}
+
+fn u64_of(doc: &TantivyDocument, field: Field) -> Option<u64> {
+    doc.get_first(field).and_then(|v| v.as_u64())
+}
+
+/// Read a section's stored fields.
+pub fn load_section(searcher: &Searcher, f: &Fields, addr: DocAddress) -> anyhow::Result<StoredSection> {
+    let doc: TantivyDocument = searcher.doc(addr).context("cannot read a document from the index")?;
+    let heading_path = text_of(&doc, f.heading_path).unwrap_or_default();
+    Ok(StoredSection {
+        doc_id: text_of(&doc, f.doc_id).unwrap_or_default(),
+        section_id: text_of(&doc, f.section_id).unwrap_or_default(),
+        path: text_of(&doc, f.path).unwrap_or_default(),
+        title: text_of(&doc, f.title),
+        bureau: text_of(&doc, f.bureau),
+        province: text_of(&doc, f.province),
+        province_code: text_of(&doc, f.province_code),
+        city: text_of(&doc, f.city),
+        city_code: text_of(&doc, f.city_code),
+        county: text_of(&doc, f.county),
+        county_code: text_of(&doc, f.county_code),
+        report_year: u64_of(&doc, f.report_year),
+        publish_date: text_of(&doc, f.publish_date),
+        doc_number: text_of(&doc, f.doc_number),
+        addressee: text_of(&doc, f.addressee),
+        encoding: text_of(&doc, f.encoding),
+        heading: text_of(&doc, f.heading).unwrap_or_default(),
+        heading_path: if heading_path.is_empty() {
+            Vec::new()
+        } else {
+            heading_path.split(HEADING_PATH_SEP).map(str::to_string).collect()
+        },
+        level: u64_of(&doc, f.level).unwrap_or_default(),
+        ordinal: u64_of(&doc, f.ordinal).unwrap_or_default(),
+        body: text_of(&doc, f.body).unwrap_or_default(),
+        line_start: u64_of(&doc, f.line_start).unwrap_or_default(),
+        line_end: u64_of(&doc, f.line_end).unwrap_or_default(),
+        topics: doc
+            .get_all(f.topic)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        topic_scores: f
+            .topic_scores
+            .iter()
+            .map(|field| doc.get_first(*field).and_then(|v| v.as_f64()).unwrap_or(0.0))
+            .collect(),
+    })
+}
+
+/// The exact-field query for one atom: matches exactly the sections whose
+/// normalised text contains the atom.
+pub fn atom_query(f: &Fields, atom: &Atom) -> Box<dyn TQuery> {
+    let terms = exact_query_terms(&atom.normalized);
+    match terms.len() {
+        0 => Box::new(EmptyQuery),
+        1 if terms[0].1.chars().count() == 1 => {
+            // One character: any bigram starting with it (or the final unigram).
+            // Normalised chars are letters and digits, never regex syntax.
+            match RegexQuery::from_pattern(&format!("{}.*", terms[0].1), f.exact) {
+                Ok(q) => Box::new(q),
+                Err(_) => Box::new(EmptyQuery),
+            }
+        }
+        1 => Box::new(TermQuery::new(
+            Term::from_field_text(f.exact, &terms[0].1),
+            IndexRecordOption::Basic,
+        )),
+        _ => Box::new(PhraseQuery::new_with_offset(
+            terms.into_iter().map(|(p, t)| (p, Term::from_field_text(f.exact, &t))).collect(),
+        )),
+    }
+}
+
+/// The boolean matching query of a parsed query (scores nothing).
+pub fn match_query(f: &Fields, query: &Query) -> Box<dyn TQuery> {
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    for clause in &query.clauses {
+        match clause {
+            Clause::Any(atoms) if atoms.len() == 1 => clauses.push((Occur::Must, atom_query(f, &atoms[0]))),
+            Clause::Any(atoms) => {
+                let any: Vec<(Occur, Box<dyn TQuery>)> =
+                    atoms.iter().map(|a| (Occur::Should, atom_query(f, a))).collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            }
+            Clause::Not(atom) => clauses.push((Occur::MustNot, atom_query(f, atom))),
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// All distinct values of a raw string field whose value satisfies `keep`.
+pub fn field_values(searcher: &Searcher, field: Field, mut keep: impl FnMut(&str) -> bool) -> anyhow::Result<Vec<String>> {
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            if let Ok(value) = std::str::from_utf8(stream.key())
+                && !out.contains(value)
+                && keep(value)
+            {
+                out.insert(value.to_string());
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+fn name_or_code_filter(searcher: &Searcher, name: Field, code: Field, wanted: &str) -> anyhow::Result<Box<dyn TQuery>> {
+    let wanted = wanted.trim();
+    if !wanted.is_empty() && wanted.chars().all(|c| c.is_ascii_digit()) {
+        return Ok(Box::new(TermQuery::new(Term::from_field_text(code, wanted), IndexRecordOption::Basic)));
+    }
+    let needle = normalize(wanted);
+    let values = field_values(searcher, name, |v| normalize(v).contains(&needle))?;
+    Ok(Box::new(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(name, &v)))))
+}
+
+/// The filter clauses of `filters` (each must match).
+pub fn filter_queries(searcher: &Searcher, f: &Fields, filters: &Filters) -> anyhow::Result<Vec<Box<dyn TQuery>>> {
+    let mut out: Vec<Box<dyn TQuery>> = Vec::new();
+    if let Some(b) = &filters.bureau {
+        let needle = normalize(b);
+        let values = field_values(searcher, f.bureau, |v| normalize(v).contains(&needle))?;
+        out.push(Box::new(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(f.bureau, &v)))));
+    }
+    if let Some(p) = &filters.province {
+        out.push(name_or_code_filter(searcher, f.province, f.province_code, p)?);
+    }
+    if let Some(c) = &filters.city {
+        out.push(name_or_code_filter(searcher, f.city, f.city_code, c)?);
+    }
+    if let Some(c) = &filters.county {
+        out.push(name_or_code_filter(searcher, f.county, f.county_code, c)?);
+    }
+    if let Some((lo, hi)) = filters.years {
+        let bound = |y: Option<u64>| match y {
+            Some(y) => Bound::Included(Term::from_field_u64(f.report_year, y)),
+            None => Bound::Unbounded,
+        };
+        out.push(Box::new(RangeQuery::new(bound(lo), bound(hi))));
+    }
+    if let Some(t) = &filters.topic {
+        out.push(Box::new(TermQuery::new(Term::from_field_text(f.topic, t), IndexRecordOption::Basic)));
+    }
+    Ok(out)
+}
+
+/// Segment `text` into terms of `field`'s dictionary by greedy longest match.
+fn dictionary_terms(searcher: &Searcher, field: Field, text: &str) -> Vec<String> {
+    const MAX_WORD: usize = 8;
+    let chars: Vec<char> = text.chars().collect();
+    let in_dict = |word: &str| {
+        searcher.segment_readers().iter().any(|s| {
+            s.inverted_index(field)
+                .ok()
+                .and_then(|inv| inv.get_term_info(&Term::from_field_text(field, word)).ok().flatten())
+                .is_some()
+        })
+    };
+    if chars.len() <= 16 && in_dict(text) {
+        return vec![text.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let longest = (1..=MAX_WORD.min(chars.len() - i)).rev().find(|&n| {
+            let w: String = chars[i..i + n].iter().collect();
+            in_dict(&w)
+        });
+        match longest {
+            Some(n) => {
+                out.push(chars[i..i + n].iter().collect());
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The BM25 ranking query for the positive atoms of `query`.
+pub fn ranking_query(searcher: &Searcher, f: &Fields, query: &Query) -> Box<dyn TQuery> {
+    let mut words = BTreeSet::new();
+    for atom in query.positive_atoms() {
+        words.extend(dictionary_terms(searcher, f.body, &atom.normalized));
+    }
+    let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    for w in &words {
+        let tq = |field| TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
+        should.push((Occur::Should, Box::new(tq(f.body))));
+        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq(f.heading)), 2.0))));
+        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq(f.title)), 0.5))));
+    }
+    Box::new(BooleanQuery::new(should))
+}
+
+/// The full query: must match, must pass the filters, ranked by BM25.
+pub fn full_query(searcher: &Searcher, f: &Fields, query: &Query, filters: &Filters) -> anyhow::Result<Box<dyn TQuery>> {
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> =
+        vec![(Occur::Must, Box::new(ConstScoreQuery::new(match_query(f, query), 0.0)))];
+    for q in filter_queries(searcher, f, filters)? {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+    }
+    clauses.push((Occur::Should, ranking_query(searcher, f, query)));
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Split text into sentence or paragraph units for `--within`.
+pub fn units(text: &str, within: Within) -> Vec<&str> {
+    match within {
+        Within::Paragraph => text.split('\n').collect(),
+        Within::Sentence => text
+            .split(|c| matches!(c, '\n' | '。' | '！' | '？' | '；' | '!' | '?' | ';'))
+            .collect(),
+    }
+}
+
+/// Whether all positive clauses of `query` hold inside one unit of `text`.
+pub fn matches_within(query: &Query, text: &str, within: Within) -> bool {
+    units(text, within).into_iter().any(|u| query.positives_match(&normalize(u)))
+}
+
+/// A display fragment with highlighted ranges (char offsets into `text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// The best fragment of `text` (about `width` chars) for the normalised
+/// `needles`: the window holding the most distinct needles, first such.
+pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
+    let (norm, offsets) = normalize_with_offsets(text);
+    // Occurrences as (start byte, end byte, needle index) in the original text.
+    let mut occ: Vec<(usize, usize, usize)> = Vec::new();
+    for (k, needle) in needles.iter().enumerate() {
+        let nd: Vec<char> = needle.chars().collect();
+        if nd.is_empty() || nd.len() > norm.len() {
+            continue;
+        }
+        let mut i = 0;
+        while i + nd.len() <= norm.len() {
+            if norm[i..i + nd.len()] == nd[..] {
+                occ.push((offsets[i].0, offsets[i + nd.len() - 1].1, k));
+                i += nd.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    occ.sort();
+    let char_starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    let total = char_starts.len();
+    let char_index = |byte: usize| char_starts.partition_point(|&b| b < byte);
+    // Pick the occurrence whose window covers the most distinct needles.
+    let mut best: Option<(usize, usize)> = None; // (distinct count, occ index)
+    for (i, &(s, _, _)) in occ.iter().enumerate() {
+        let cs = char_index(s);
+        let distinct: BTreeSet<usize> = occ[i..]
+            .iter()
+            .take_while(|(s2, _, _)| char_index(*s2) < cs + width)
+            .map(|(_, _, k)| *k)
+            .collect();
+        if best.is_none_or(|(n, _)| distinct.len() > n) {
+            best = Some((distinct.len(), i));
+        }
+    }
+    let start_char = match best {
+        Some((_, i)) => char_index(occ[i].0).saturating_sub(width / 5),
+        None => 0,
+    };
+    let end_char = (start_char + width).min(total);
+    let start_char = end_char.saturating_sub(width).min(start_char);
+    let byte_at = |c: usize| char_starts.get(c).copied().unwrap_or(text.len());
+    let (sb, eb) = (byte_at(start_char), byte_at(end_char));
+    let mut out = String::new();
+    let mut highlights = Vec::new();
+    if start_char > 0 {
+        out.push('…');
+    }
+    let prefix = out.chars().count();
+    out.extend(text[sb..eb].chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
+    for &(s, e, _) in &occ {
+        if s >= sb && e <= eb {
+            let hs = prefix + char_index(s) - start_char;
+            let he = prefix + char_index(e) - start_char;
+            if highlights.last().is_none_or(|&(_, last_end)| hs >= last_end) {
+                highlights.push((hs, he));
+            }
+        }
+    }
+    if end_char < total {
+        out.push('…');
+    }
+    Snippet { text: out, highlights }
+}
+
+/// Snippet width in characters.
+pub const SNIPPET_WIDTH: usize = 90;
+
+/// Run a search and return ranked hits.
+pub fn search(handle: &IndexHandle, query: &Query, opts: &SearchOptions) -> anyhow::Result<Vec<Hit>> {
+    let searcher = handle.reader.searcher();
+    let f = &handle.fields;
+    let q = full_query(&searcher, f, query, &opts.filters)?;
+    let all = (searcher.num_docs() as usize).max(1);
+    // --within filters after matching, so it needs every candidate.
+    let fetch = match (opts.within, opts.limit) {
+        (None, Some(n)) if n > 0 => n.min(all),
+        _ => all,
+    };
+    let mut top = searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?;
+    // Deterministic ties: by document address (stable for a given index).
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let needles: Vec<&str> = query.positive_atoms().map(|a| a.normalized.as_str()).collect();
+    let mut hits = Vec::new();
+    for (score, addr) in top {
+        if opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
+            break;
+        }
+        let s = load_section(&searcher, f, addr)?;
+        let text = s.text();
+        if let Some(w) = opts.within
+            && !matches_within(query, &text, w)
+        {
+            continue;
+        }
+        hits.push(make_hit(hits.len() + 1, score, s, &text, query, &needles));
+    }
+    Ok(hits)
+}
+
+/// Build a [`Hit`] from a stored section.
+pub fn make_hit(rank: usize, score: f32, s: StoredSection, text: &str, query: &Query, needles: &[&str]) -> Hit {
+    let norm = normalize(text);
+    let matched = query
+        .positive_atoms()
+        .filter(|a| norm.contains(&a.normalized))
+        .map(|a| a.text.clone())
+        .collect();
+    let snip = snippet(text, needles, SNIPPET_WIDTH);
+    Hit {
+        rank,
+        score,
+        doc_id: s.doc_id,
+        section_id: s.section_id,
+        path: s.path,
+        line_start: s.line_start,
+        line_end: s.line_end,
+        bureau: s.bureau,
+        province: s.province,
+        city: s.city,
+        county: s.county,
+        report_year: s.report_year,
+        publish_date: s.publish_date,
+        title: s.title,
+        heading: s.heading,
+        heading_path: s.heading_path,
+        level: s.level,
+        snippet: snip.text,
+        highlights: snip.highlights,
+        matched,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years() {
+        assert_eq!(parse_years("2021"), Ok((Some(2021), Some(2021))));
+        assert_eq!(parse_years("2020..2023"), Ok((Some(2020), Some(2023))));
+        assert_eq!(parse_years("2020.."), Ok((Some(2020), None)));
+        assert_eq!(parse_years("..2023"), Ok((None, Some(2023))));
+        assert!(parse_years("2023..2020").is_err());
+        assert!(parse_years("..").is_err());
+        assert!(parse_years("abc").is_err());
+    }
+
+    #[test]
+    fn sentence_and_paragraph_units() {
+        let q = parse::parse("法律顾问 合法性审查").unwrap();
+        let text = "聘请法律顾问。开展合法性审查。\n法律顾问参与合法性审查工作";
+        assert!(matches_within(&q, text, Within::Sentence));
+        let text = "聘请法律顾问。开展合法性审查。";
+        assert!(!matches_within(&q, text, Within::Sentence));
+        assert!(matches_within(&q, text, Within::Paragraph));
+        assert!(!matches_within(&q, "聘请法律顾问。\n开展合法性审查。", Within::Paragraph));
+    }
+
+    #[test]
+    fn snippet_highlights_original_text() {
+        let text = "前文。落实“双随机、一公开”制度，后文。";
+        let s = snippet(text, &["双随机一公开"], 90);
+        let chars: Vec<char> = s.text.chars().collect();
+        let (a, b) = s.highlights[0];
+        assert_eq!(chars[a..b].iter().collect::<String>(), "双随机、一公开");
+    }
+
+    #[test]
+    fn snippet_window_prefers_more_needles() {
+        let filler = "无关内容".repeat(40);
+        let text = format!("法律顾问{filler}法律顾问和合法性审查{filler}");
+        let s = snippet(&text, &["法律顾问", "合法性审查"], 30);
+        assert!(s.text.contains("合法性审查"), "{}", s.text);
+        assert!(s.text.starts_with('…'));
+        assert_eq!(s.highlights.len(), 2);
+    }
+}
