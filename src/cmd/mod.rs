@@ -8,11 +8,16 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::query::{Filters, Query, parse_years};
 
+pub mod bureaus;
+pub mod export;
 pub mod index;
+pub mod matrix;
 pub mod parse;
 pub mod search;
 pub mod show;
 pub mod stats;
+pub mod topic;
+pub mod topics;
 
 /// Options every subcommand accepts.
 #[derive(Debug, Clone, Args)]
@@ -87,6 +92,16 @@ pub enum Command {
     Show(show::ShowArgs),
     /// Corpus totals and index size.
     Stats(stats::StatsArgs),
+    /// Sections ranked by a topic (普法, 行政执法, 合法性审查 …).
+    Topic(topic::TopicArgs),
+    /// The topic taxonomy with section counts.
+    Topics(topics::TopicsArgs),
+    /// Bureaus × topics coverage (table, CSV, JSON or an HTML heatmap).
+    Matrix(matrix::MatrixArgs),
+    /// Which bureaus mention a practice (`--all` lists those that do not).
+    Bureaus(bureaus::BureausArgs),
+    /// Export every hit of a query or topic to CSV, XLSX, JSON or JSONL.
+    Export(export::ExportArgs),
 }
 
 /// Print a one-line error and return exit code 2.
@@ -112,6 +127,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Search(args) => search::run(args, &global),
         Command::Show(args) => show::run(args, &global),
         Command::Stats(args) => stats::run(args, &global),
+        Command::Topic(args) => topic::run(args, &global),
+        Command::Topics(args) => topics::run(args, &global),
+        Command::Matrix(args) => matrix::run(args, &global),
+        Command::Bureaus(args) => bureaus::run(args, &global),
+        Command::Export(args) => export::run(args, &global),
     };
     match result {
         Ok(code) => code,

@@ -20,7 +20,7 @@ pub enum WithinArg {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Query: terms (AND), `A OR B`, `-A` to exclude, "exact phrase".
-    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    #[arg(required = true, num_args = 1..)]
     pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
