@@ -1,0 +1,266 @@
+//! Term matching and the scoring formula (see the parent module's docs).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{Scoring, SectionTopics, Taxonomy};
+use crate::analysis::normalize;
+
+/// One weighted term of a topic, as matched.
+#[derive(Debug, Clone)]
+pub(super) struct Term {
+    /// The term as written in the taxonomy.
+    pub text: String,
+    /// Its normalised characters.
+    pub chars: Vec<char>,
+    /// Its weight; 0 marks a stock phrase that only blocks shorter terms.
+    pub weight: f64,
+}
+
+/// Longest-match scanner over one topic's terms.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Matcher {
+    pub terms: Vec<Term>,
+    /// First character → term indexes, longest first.
+    by_first: HashMap<char, Vec<usize>>,
+}
+
+impl Matcher {
+    pub fn new(terms: Vec<Term>) -> Matcher {
+        let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, t) in terms.iter().enumerate() {
+            by_first.entry(t.chars[0]).or_default().push(i);
+        }
+        for list in by_first.values_mut() {
+            list.sort_by(|&a, &b| {
+                terms[b]
+                    .chars
+                    .len()
+                    .cmp(&terms[a].chars.len())
+                    .then(a.cmp(&b))
+            });
+        }
+        Matcher { terms, by_first }
+    }
+
+    /// Occurrences of each term in normalised `text`: left to right, the
+    /// longest term starting at a position wins and consumes its characters.
+    pub fn count(&self, text: &[char]) -> Vec<u32> {
+        let mut counts = vec![0u32; self.terms.len()];
+        let mut i = 0;
+        while i < text.len() {
+            let found = self.by_first.get(&text[i]).and_then(|cands| {
+                cands
+                    .iter()
+                    .copied()
+                    .find(|&k| text[i..].starts_with(&self.terms[k].chars))
+            });
+            match found {
+                Some(k) => {
+                    counts[k] += 1;
+                    i += self.terms[k].chars.len();
+                }
+                None => i += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// How one term contributed to a section's topic score.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TermContribution {
+    /// The term as written in the taxonomy.
+    pub term: String,
+    pub weight: f64,
+    /// Occurrences in the body.
+    pub body: u32,
+    /// Occurrences in the heading.
+    pub heading: u32,
+    /// `weight × saturated frequency`: this term's share of the score.
+    pub contribution: f64,
+}
+
+/// The full breakdown of one section's score for one topic (`--explain`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Explanation {
+    pub topic: String,
+    pub score: f64,
+    /// Normalised length of the body, in characters.
+    pub body_len: usize,
+    /// The length-normalised saturation constant `K = k1·(1 − b + b·len/ref_len)`.
+    pub k: f64,
+    pub k1: f64,
+    pub heading_weight: f64,
+    /// Matched terms, largest contribution first.
+    pub terms: Vec<TermContribution>,
+}
+
+/// Normalised text of a section, ready for matching.
+pub(super) struct Prepared {
+    heading: Vec<char>,
+    body: Vec<char>,
+}
+
+impl Prepared {
+    pub fn new(heading: &str, body: &str) -> Prepared {
+        Prepared {
+            heading: normalize(heading).chars().collect(),
+            body: normalize(body).chars().collect(),
+        }
+    }
+}
+
+/// `K` of the formula for a body of `len` normalised characters.
+fn saturation_k(s: &Scoring, len: usize) -> f64 {
+    s.k1 * (1.0 - s.b + s.b * len as f64 / s.ref_len)
+}
+
+/// `(k1 + 1)·f / (f + K)`.
+fn saturate(s: &Scoring, f: f64, k: f64) -> f64 {
+    if f <= 0.0 {
+        0.0
+    } else {
+        (s.k1 + 1.0) * f / (f + k)
+    }
+}
+
+impl Taxonomy {
+    /// Per-term contributions of topic `slot` (terms that matched, weight > 0).
+    fn contributions(&self, slot: usize, p: &Prepared) -> (f64, Vec<TermContribution>) {
+        let s = &self.scoring;
+        let k = saturation_k(s, p.body.len());
+        let m = &self.topics[slot].matcher;
+        if p.body.is_empty() {
+            // A bare heading (a parent whose text lives in its children):
+            // its heading alone must not rank it.
+            return (k, Vec::new());
+        }
+        let body = m.count(&p.body);
+        let heading = m.count(&p.heading);
+        let mut out = Vec::new();
+        for (i, t) in m.terms.iter().enumerate() {
+            if t.weight <= 0.0 || body[i] + heading[i] == 0 {
+                continue;
+            }
+            let f = f64::from(body[i]) + s.heading_weight * f64::from(heading[i]);
+            out.push(TermContribution {
+                term: t.text.clone(),
+                weight: t.weight,
+                body: body[i],
+                heading: heading[i],
+                contribution: t.weight * saturate(s, f, k),
+            });
+        }
+        out.sort_by(|a, b| {
+            b.contribution
+                .total_cmp(&a.contribution)
+                .then_with(|| a.term.cmp(&b.term))
+        });
+        (k, out)
+    }
+
+    /// Score one section: a score per topic (slot order) and its main topics.
+    pub fn score_section(&self, heading: &str, body: &str) -> SectionTopics {
+        let p = Prepared::new(heading, body);
+        let scores: Vec<f64> = (0..self.topics.len())
+            .map(|slot| {
+                round(
+                    self.contributions(slot, &p)
+                        .1
+                        .iter()
+                        .map(|c| c.contribution)
+                        .sum(),
+                )
+            })
+            .collect();
+        let main = self.main_topics(&scores);
+        SectionTopics { scores, main }
+    }
+
+    /// The main topics of a section with these scores: at least `main_min`,
+    /// at least `main_ratio` of the best, at most `max_main`, best first.
+    pub fn main_topics(&self, scores: &[f64]) -> Vec<usize> {
+        let s = &self.scoring;
+        let best = scores.iter().copied().fold(0.0, f64::max);
+        let mut main: Vec<usize> = (0..scores.len().min(self.topics.len()))
+            .filter(|&i| scores[i] >= s.main_min && scores[i] >= s.main_ratio * best)
+            .collect();
+        main.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        main.truncate(s.max_main);
+        main
+    }
+
+    /// The breakdown of one section's score for topic `slot`.
+    pub fn explain(&self, slot: usize, heading: &str, body: &str) -> Explanation {
+        let p = Prepared::new(heading, body);
+        let (k, terms) = self.contributions(slot, &p);
+        Explanation {
+            topic: self.names[slot].clone(),
+            score: round(terms.iter().map(|c| c.contribution).sum()),
+            body_len: p.body.len(),
+            k: round(k),
+            k1: self.scoring.k1,
+            heading_weight: self.scoring.heading_weight,
+            terms: terms
+                .into_iter()
+                .map(|c| TermContribution {
+                    contribution: round(c.contribution),
+                    ..c
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Scores are stored rounded so that they print and compare stably.
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(terms: &[(&str, f64)]) -> Matcher {
+        Matcher::new(
+            terms
+                .iter()
+                .map(|(t, w)| Term {
+                    text: t.to_string(),
+                    chars: normalize(t).chars().collect(),
+                    weight: *w,
+                })
+                .collect(),
+        )
+    }
+
+    fn chars(s: &str) -> Vec<char> {
+        normalize(s).chars().collect()
+    }
+
+    #[test]
+    fn longest_match_consumes() {
+        let m = matcher(&[("普法", 3.0), ("谁执法谁普法", 3.0), ("执法", 2.0)]);
+        assert_eq!(
+            m.count(&chars("落实“谁执法谁普法”普法责任制，严格执法")),
+            vec![1, 1, 1]
+        );
+    }
+
+    #[test]
+    fn punctuation_is_ignored() {
+        let m = matcher(&[("双随机、一公开", 3.0)]);
+        assert_eq!(
+            m.count(&chars("落实双随机一公开和“双随机、一公开”")),
+            vec![2]
+        );
+    }
+
+    #[test]
+    fn blocking_term_hides_shorter_ones() {
+        let m = matcher(&[("执法", 2.0), ("谁执法谁普法", 0.0)]);
+        assert_eq!(m.count(&chars("谁执法谁普法")), vec![0, 1]);
+    }
+}
