@@ -9,7 +9,9 @@
 //! [`output`] renders tables, JSON, CSV and XLSX.
 
 pub mod analysis;
+pub mod bureaus;
 pub mod cmd;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod output;

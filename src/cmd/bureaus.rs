@@ -1,14 +1,174 @@
-//! `fazhi bureaus` (being written).
+//! `fazhi bureaus QUERY`: which bureaus mention a practice, one row each
+//! (see [`crate::bureaus`]); `--all` also lists those that do not.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Args;
+use serde::Serialize;
 
-use super::Global;
+use super::{FilterArgs, Global, parse_query_or_exit};
+use crate::bureaus::{BureauOptions, BureauRow, bureaus, expand_synonyms};
+use crate::index::open_or_build;
+use crate::output::{Format, mark, paint, style, use_color, write_delimited, write_json};
+use crate::topics::Taxonomy;
 
 #[derive(Debug, Args)]
-pub struct BureausArgs {}
+pub struct BureausArgs {
+    /// Query: terms (AND), `A OR B`, `-A` to exclude, "exact phrase".
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Also list the bureaus that do not mention it (sections 0).
+    #[arg(long)]
+    pub all: bool,
+    /// Expand each term with the variants the topic taxonomy knows
+    /// (合法性审查 → 合法性审核, 法制审核 …).
+    #[arg(long)]
+    pub synonyms: bool,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
 
-pub fn run(_args: BureausArgs, _global: &Global) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`fazhi bureaus` is not available yet")
+pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    let mut query = match parse_query_or_exit(&args.query.join(" ")) {
+        Ok(q) => q,
+        Err(code) => return Ok(code),
+    };
+    let filters = match args.filters.to_filters() {
+        Ok(f) => f,
+        Err(msg) => return Ok(super::fail(msg)),
+    };
+    if args.synonyms {
+        let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.topics.as_deref())?;
+        query = expand_synonyms(&query, |t| taxonomy.synonyms_of(t));
+    }
+    let handle = open_or_build(&global.index, &global.corpus)?;
+    let opts = BureauOptions {
+        filters,
+        all: args.all,
+    };
+    let rows = bureaus(&handle, &query, &opts)?;
+    print_rows(&rows, args.format)?;
+    if !rows.iter().any(|r| r.sections > 0) {
+        if args.format == Format::Table {
+            eprintln!("fazhi: no bureau mentions it");
+        }
+        if !args.all {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A flat row for CSV/TSV.
+#[derive(Serialize)]
+struct FlatRow<'a> {
+    bureau: &'a str,
+    province: &'a str,
+    city: &'a str,
+    county: &'a str,
+    years: String,
+    sections: usize,
+    mentions: usize,
+    variants: String,
+    path: &'a str,
+    line: Option<u64>,
+    snippet: &'a str,
+}
+
+fn flat(r: &BureauRow) -> FlatRow<'_> {
+    FlatRow {
+        bureau: r.bureau.as_deref().unwrap_or(""),
+        province: r.province.as_deref().unwrap_or(""),
+        city: r.city.as_deref().unwrap_or(""),
+        county: r.county.as_deref().unwrap_or(""),
+        years: join(&r.years, ";"),
+        sections: r.sections,
+        mentions: r.mentions,
+        variants: r.variants.join(";"),
+        path: r.path.as_deref().unwrap_or(""),
+        line: r.line,
+        snippet: r.snippet.as_deref().unwrap_or(""),
+    }
+}
+
+fn join(years: &[u64], sep: &str) -> String {
+    years
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn print_rows(rows: &[BureauRow], format: Format) -> anyhow::Result<()> {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match format {
+        Format::Json => write_json(&mut out, rows, false)?,
+        Format::Jsonl => write_json(&mut out, rows, true)?,
+        Format::Csv => write_delimited(&mut out, rows.iter().map(flat), b',')?,
+        Format::Tsv => write_delimited(&mut out, rows.iter().map(flat), b'\t')?,
+        Format::Table => {
+            let color = use_color();
+            for (i, r) in rows.iter().enumerate() {
+                write_row(&mut out, i + 1, r, color)?;
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// One bureau as a block: rank, name · region · years, counts and
+/// variants; then `path:line` and the snippet when it matches.
+fn write_row(out: &mut impl Write, n: usize, r: &BureauRow, color: bool) -> io::Result<()> {
+    let bureau = r.bureau.as_deref().unwrap_or("(未知单位)");
+    let region: Vec<&str> = [&r.province, &r.city, &r.county]
+        .into_iter()
+        .filter_map(|x| x.as_deref())
+        .collect();
+    let region = if region.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", region.join(" "))
+    };
+    if r.sections == 0 {
+        return writeln!(
+            out,
+            "{} {}{} · {}\n",
+            paint("  -.", style::DIM, color),
+            paint(bureau, style::BOLD, color),
+            region,
+            paint("no mention", style::DIM, color)
+        );
+    }
+    let years = if r.years.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", join(&r.years, ", "))
+    };
+    writeln!(
+        out,
+        "{} {}{}{} · {} sections, {} mentions · {}",
+        paint(&format!("{n:>3}."), style::DIM, color),
+        paint(bureau, style::BOLD, color),
+        region,
+        years,
+        r.sections,
+        r.mentions,
+        r.variants.join(", ")
+    )?;
+    if let (Some(path), Some(line)) = (&r.path, r.line) {
+        writeln!(
+            out,
+            "     {}",
+            paint(&format!("{path}:{line}"), style::PATH, color)
+        )?;
+    }
+    if let Some(s) = &r.snippet {
+        writeln!(out, "     {}", mark(s, &r.highlights, color))?;
+    }
+    writeln!(out)
 }

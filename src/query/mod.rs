@@ -465,6 +465,57 @@ pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
 /// Snippet width in characters.
 pub const SNIPPET_WIDTH: usize = 90;
 
+/// Every match of `q`, best first (ties by address): 12 bytes per match,
+/// so a caller can hold millions of them and load documents one at a time
+/// (exports stream this way). Without `scoring` all scores are 0 and the
+/// order is the index order.
+pub fn all_matches(searcher: &Searcher, q: &dyn TQuery, scoring: bool) -> anyhow::Result<Vec<(f32, DocAddress)>> {
+    let mut all = searcher.search(q, &AllMatches { scoring })?;
+    all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(all)
+}
+
+/// Collects every matching document with its score.
+struct AllMatches {
+    scoring: bool,
+}
+
+struct SegmentMatches {
+    segment: u32,
+    docs: Vec<(f32, DocAddress)>,
+}
+
+impl tantivy::collector::Collector for AllMatches {
+    type Fruit = Vec<(f32, DocAddress)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, segment: u32, _reader: &tantivy::SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches { segment, docs: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(f32, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
+        let mut out = Vec::with_capacity(fruits.iter().map(Vec::len).sum());
+        fruits.into_iter().for_each(|f| out.extend(f));
+        Ok(out)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(f32, DocAddress)>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        self.docs.push((score, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.docs
+    }
+}
+
 /// Run a search and return ranked hits.
 pub fn search(handle: &IndexHandle, query: &Query, opts: &SearchOptions) -> anyhow::Result<Vec<Hit>> {
     let searcher = handle.reader.searcher();
