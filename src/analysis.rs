@@ -12,10 +12,11 @@
 //!   is then a phrase of bigrams, so search equals grep on normalised text.
 //! - [`JiebaTokenizer`] segments with jieba (search mode) plus the domain
 //!   dictionary in `data/dict.txt`; it feeds BM25 ranking only. One `Jieba`
-//!   is loaded per process and shared through an `Arc`: tantivy clones
-//!   tokenizers per segment writer, and cloning a dictionary costs milliseconds.
+//!   is loaded per process, lazily, in a static that every tokenizer clone
+//!   shares: tantivy clones tokenizers per segment writer, and cloning a
+//!   dictionary costs milliseconds.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy_jieba::jieba_rs::{Jieba, TokenizeMode};
@@ -176,7 +177,7 @@ pub fn exact_query_terms(query: &str) -> Vec<(usize, String)> {
 // ---------------------------------------------------------------------------
 // Jieba tokenizer
 
-static JIEBA: LazyLock<Arc<Jieba>> = LazyLock::new(|| Arc::new(build_jieba(DOMAIN_DICTIONARY)));
+static JIEBA: LazyLock<Jieba> = LazyLock::new(|| build_jieba(DOMAIN_DICTIONARY));
 
 /// Jieba with its default dictionary plus the domain terms in `dictionary`.
 pub fn build_jieba(dictionary: &str) -> Jieba {
@@ -192,22 +193,23 @@ pub fn build_jieba(dictionary: &str) -> Jieba {
 }
 
 /// The process-wide jieba instance (loaded on first use, ~100 ms).
-pub fn shared_jieba() -> Arc<Jieba> {
-    Arc::clone(&JIEBA)
+pub fn shared_jieba() -> &'static Jieba {
+    &JIEBA
 }
 
 /// Jieba segmentation for ranking; punctuation and spaces are dropped and
-/// each token is normalised like the exact field.
+/// each token is normalised like the exact field. The dictionary is loaded on
+/// the first tokenisation, not when the tokenizer is registered: searches
+/// never tokenise with jieba, so they never pay for loading it.
 #[derive(Clone)]
 pub struct JiebaTokenizer {
-    jieba: Arc<Jieba>,
     mode: TokenizeMode,
 }
 
 impl JiebaTokenizer {
     /// Search mode (words plus their dictionary sub-words): for indexing.
     pub fn for_indexing() -> Self {
-        JiebaTokenizer { jieba: shared_jieba(), mode: TokenizeMode::Search }
+        JiebaTokenizer { mode: TokenizeMode::Search }
     }
 }
 
@@ -223,7 +225,7 @@ impl Tokenizer for JiebaTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
         let mut tokens = Vec::new();
         let mut position = 0;
-        for t in self.jieba.tokenize(text, self.mode, true) {
+        for t in JIEBA.tokenize(text, self.mode, true) {
             let normalized = normalize(t.word);
             if normalized.is_empty() {
                 continue;

@@ -84,6 +84,12 @@ enum Tok {
     Or,
 }
 
+/// Phrase quotes: ASCII and full-width straight quotes. Curly quotes “ ” are
+/// text (行政执法“三项制度” is a term) and vanish in normalisation.
+fn is_quote(c: char) -> bool {
+    c == '"' || c == '＂'
+}
+
 fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}'
 }
@@ -117,9 +123,8 @@ fn tokenize(query: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
             }
             i += 1;
         }
-        let quote = chars[i];
-        if matches!(quote, '"' | '“' | '”' | '＂') {
-            let close = (i + 1..chars.len()).find(|&j| matches!(chars[j], '"' | '“' | '”' | '＂'));
+        if is_quote(chars[i]) {
+            let close = (i + 1..chars.len()).find(|&j| is_quote(chars[j]));
             let Some(close) = close else {
                 return Err(err(i, "unbalanced quote"));
             };
@@ -132,7 +137,7 @@ fn tokenize(query: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
             continue;
         }
         let mut j = i;
-        while j < chars.len() && !is_space(chars[j]) && !matches!(chars[j], '"' | '“' | '”' | '＂' | '|' | '｜') {
+        while j < chars.len() && !is_space(chars[j]) && !is_quote(chars[j]) && !matches!(chars[j], '|' | '｜') {
             j += 1;
         }
         let text: String = chars[i..j].iter().collect();
@@ -255,7 +260,8 @@ mod tests {
         assert_eq!(atoms("A OR B | C"), vec![vec!["A", "B", "C"]]);
         assert_eq!(atoms("普法 -宪法"), vec![vec!["普法".to_string()], vec!["-宪法".to_string()]]);
         assert_eq!(atoms("\"双随机、一公开\" 执法"), vec![vec!["双随机、一公开"], vec!["执法"]]);
-        assert_eq!(atoms("“三项制度”"), vec![vec!["三项制度"]]);
+        assert_eq!(atoms("行政执法“三项制度”"), vec![vec!["行政执法“三项制度”"]]);
+        assert_eq!(atoms("＂三项制度＂"), vec![vec!["三项制度"]]);
         assert_eq!(atoms("普法\u{3000}宪法"), vec![vec!["普法"], vec!["宪法"]]);
     }
 
