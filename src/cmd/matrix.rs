@@ -1,14 +1,442 @@
-//! `fazhi matrix` (being written).
+//! `fazhi matrix`: bureaus × topics — for each bureau, how many of its
+//! report sections discuss each topic substantively, and what share of its
+//! sections that is. Formats: an aligned table, CSV, JSON, or a
+//! self-contained HTML heatmap (inline CSS, no scripts) to open in a browser.
+//!
+//! A section counts for a topic when its score reaches the taxonomy's
+//! `main_min` ([`Taxonomy::covers`]): a passing mention does not count, but a
+//! section may count for several topics (a paragraph on 重大行政决策 that
+//! also describes its 法律顾问 counts for both). Topics can be picked with `--only a,b,c` or, as in the issue's
+//! wording, `--topics a,b,c`: the global `--topics` normally names a taxonomy
+//! file, so for this command a value that is not an existing file and whose
+//! items are all topic names is read as the selection.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
+use serde::Serialize;
 
-use super::Global;
+use super::topic::{open_scored, scan_sections};
+use super::{FilterArgs, Global};
+use crate::topics::Taxonomy;
+
+/// Output formats of the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    /// Aligned text table: sections (share) per cell.
+    Table,
+    /// One row per bureau; a count and a share column per topic.
+    Csv,
+    /// `{topics, bureaus: [{bureau, reports, sections, cells}], total}`.
+    Json,
+    /// A self-contained HTML heatmap page.
+    Html,
+}
 
 #[derive(Debug, Args)]
-pub struct MatrixArgs {}
+pub struct MatrixArgs {
+    /// Only these topics (names or aliases, comma-separated); default all.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[arg(long, short = 'f', value_enum, default_value_t = MatrixFormat::Table)]
+    pub format: MatrixFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
 
-pub fn run(_args: MatrixArgs, _global: &Global) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`fazhi matrix` is not available yet")
+/// One bureau × topic cell.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Cell {
+    pub topic: String,
+    /// Sections discussing the topic substantively.
+    pub sections: usize,
+    /// `sections` / the bureau's sections.
+    pub share: f64,
+}
+
+/// One bureau's row (also used for the total).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Row {
+    pub bureau: String,
+    pub reports: usize,
+    pub sections: usize,
+    pub cells: Vec<Cell>,
+}
+
+/// The whole matrix. Field names are the JSON contract.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Matrix {
+    pub topics: Vec<String>,
+    pub bureaus: Vec<Row>,
+    pub total: Row,
+}
+
+/// Label of sections whose report has no recognised bureau.
+const UNKNOWN_BUREAU: &str = "(未知单位)";
+
+fn share(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        (n as f64 / of as f64 * 10_000.0).round() / 10_000.0
+    }
+}
+
+/// Split the global `--topics` into (taxonomy file, topic selection): a value
+/// that is not a file but a comma list of known topics is a selection.
+fn split_global_topics(global: &Global) -> Result<(Global, Vec<String>), String> {
+    let Some(value) = &global.topics else {
+        return Ok((global.clone(), Vec::new()));
+    };
+    if value.is_file() {
+        return Ok((global.clone(), Vec::new()));
+    }
+    let text = value.to_string_lossy();
+    let items: Vec<String> = text
+        .split([',', '，'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let plain = Global {
+        topics: None,
+        ..global.clone()
+    };
+    let taxonomy = Taxonomy::load_for_corpus(&plain.corpus, None).map_err(|e| format!("{e:#}"))?;
+    match items.iter().find(|i| taxonomy.resolve(i).is_none()) {
+        None if !items.is_empty() => Ok((plain, items)),
+        _ => Err(format!(
+            "{text}: no such topic taxonomy file, nor a list of known topics"
+        )),
+    }
+}
+
+pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    let filters = match args.filters.to_filters() {
+        Ok(f) => f,
+        Err(msg) => return Ok(super::fail(msg)),
+    };
+    let (global, mut wanted) = match split_global_topics(global) {
+        Ok(pair) => pair,
+        Err(msg) => return Ok(super::fail(msg)),
+    };
+    wanted.extend(
+        args.only
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+    );
+    let (handle, taxonomy) = open_scored(&global)?;
+    let mut slots: Vec<usize> = Vec::new();
+    for name in &wanted {
+        match super::topic::resolve_topic(&taxonomy, name) {
+            Ok(slot) if !slots.contains(&slot) => slots.push(slot),
+            Ok(_) => {}
+            Err(code) => return Ok(code),
+        }
+    }
+    if slots.is_empty() {
+        slots = (0..taxonomy.names.len()).collect();
+    }
+    let sections = scan_sections(&handle, &filters, taxonomy.names.len())?;
+    if sections.is_empty() {
+        eprintln!("fazhi: no sections match the filters");
+        return Ok(ExitCode::from(1));
+    }
+    let matrix = compute(&taxonomy, &slots, &sections);
+    let mut buf: Vec<u8> = Vec::new();
+    match args.format {
+        MatrixFormat::Table => write_table(&mut buf, &matrix)?,
+        MatrixFormat::Csv => write_csv(&mut buf, &matrix)?,
+        MatrixFormat::Json => {
+            serde_json::to_writer_pretty(&mut buf, &matrix)?;
+            buf.push(b'\n');
+        }
+        MatrixFormat::Html => buf.extend_from_slice(html(&matrix).as_bytes()),
+    }
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &buf)
+                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        }
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(&buf)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Count main-topic sections per bureau for the chosen topic slots.
+pub(crate) fn compute(
+    taxonomy: &Taxonomy,
+    slots: &[usize],
+    sections: &[super::topic::SectionFacts],
+) -> Matrix {
+    #[derive(Default)]
+    struct Acc<'a> {
+        reports: BTreeSet<&'a str>,
+        sections: usize,
+        counts: BTreeMap<usize, usize>,
+    }
+    let mut by_bureau: BTreeMap<&str, Acc> = BTreeMap::new();
+    let mut total = Acc::default();
+    for s in sections {
+        let bureau = s.bureau.as_deref().unwrap_or(UNKNOWN_BUREAU);
+        let main: Vec<usize> = slots
+            .iter()
+            .copied()
+            .filter(|&slot| taxonomy.covers(s.scores[slot]))
+            .collect();
+        for acc in [by_bureau.entry(bureau).or_default(), &mut total] {
+            acc.reports.insert(&s.doc_id);
+            acc.sections += 1;
+            for slot in &main {
+                *acc.counts.entry(*slot).or_default() += 1;
+            }
+        }
+    }
+    let row = |bureau: &str, acc: &Acc| Row {
+        bureau: bureau.to_string(),
+        reports: acc.reports.len(),
+        sections: acc.sections,
+        cells: slots
+            .iter()
+            .map(|slot| {
+                let n = acc.counts.get(slot).copied().unwrap_or(0);
+                Cell {
+                    topic: taxonomy.names[*slot].clone(),
+                    sections: n,
+                    share: share(n, acc.sections),
+                }
+            })
+            .collect(),
+    };
+    Matrix {
+        topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
+        bureaus: by_bureau.iter().map(|(b, acc)| row(b, acc)).collect(),
+        total: row("(全部)", &total),
+    }
+}
+
+/// Terminal columns of a string (CJK and other wide characters count 2).
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let wide = (0x1100..=0x115f).contains(&u)
+                || (0x2e80..=0xa4cf).contains(&u)
+                || (0xac00..=0xd7a3).contains(&u)
+                || (0xf900..=0xfaff).contains(&u)
+                || (0xfe30..=0xfe4f).contains(&u)
+                || (0xff00..=0xff60).contains(&u)
+                || (0xffe0..=0xffe6).contains(&u)
+                || (0x20000..=0x3fffd).contains(&u);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+fn pad(s: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(display_width(s)));
+    if right {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
+    }
+}
+
+fn cell_text(c: &Cell) -> String {
+    if c.sections == 0 {
+        "·".to_string()
+    } else {
+        format!("{} {:.0}%", c.sections, c.share * 100.0)
+    }
+}
+
+fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
+    let rows: Vec<&Row> = m.bureaus.iter().chain(std::iter::once(&m.total)).collect();
+    let w0 = rows
+        .iter()
+        .map(|r| display_width(&r.bureau))
+        .chain([display_width("单位")])
+        .max()
+        .unwrap_or(4);
+    let widths: Vec<usize> = m
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            rows.iter()
+                .map(|r| display_width(&cell_text(&r.cells[i])))
+                .chain([display_width(t)])
+                .max()
+                .unwrap_or(1)
+        })
+        .collect();
+    let mut line = format!("{}  {:>4}  {:>4}", pad("单位", w0, false), "报告", "段落");
+    for (t, w) in m.topics.iter().zip(&widths) {
+        line.push_str("  ");
+        line.push_str(&pad(t, *w, true));
+    }
+    writeln!(out, "{}", line.trim_end())?;
+    for (i, r) in rows.iter().enumerate() {
+        if i + 1 == rows.len() {
+            writeln!(out)?;
+        }
+        let mut line = format!(
+            "{}  {:>6}  {:>6}",
+            pad(&r.bureau, w0, false),
+            r.reports,
+            r.sections
+        );
+        for (c, w) in r.cells.iter().zip(&widths) {
+            line.push_str("  ");
+            line.push_str(&pad(&cell_text(c), *w, true));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    writeln!(
+        out,
+        "\ncells: sections discussing the topic (score ≥ main_min), and their share of the bureau's sections"
+    )
+}
+
+fn write_csv(out: &mut impl Write, m: &Matrix) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec![
+        "bureau".to_string(),
+        "reports".to_string(),
+        "sections".to_string(),
+    ];
+    for t in &m.topics {
+        header.push(t.clone());
+        header.push(format!("{t} share"));
+    }
+    w.write_record(&header)?;
+    for r in &m.bureaus {
+        let mut rec = vec![
+            r.bureau.clone(),
+            r.reports.to_string(),
+            r.sections.to_string(),
+        ];
+        for c in &r.cells {
+            rec.push(c.sections.to_string());
+            rec.push(format!("{:.4}", c.share));
+        }
+        w.write_record(&rec)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Escape text for HTML (element content and attribute values).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Background and text colour of a cell whose share is `t` of the largest.
+fn heat(t: f64) -> (String, &'static str) {
+    let t = t.clamp(0.0, 1.0);
+    let lightness = 97.0 - 60.0 * t;
+    let text = if lightness < 60.0 { "#fff" } else { "#1a1a1a" };
+    (format!("hsl(212, 72%, {lightness:.0}%)"), text)
+}
+
+/// The self-contained heatmap page (well-formed XHTML syntax, inline CSS).
+pub fn html(m: &Matrix) -> String {
+    let max = m
+        .bureaus
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.share))
+        .fold(0.0, f64::max);
+    let e = escape_html;
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n");
+    h.push_str("<title>fazhi: 单位 × 主题</title>\n<style>\n");
+    h.push_str(
+        "body { font-family: system-ui, \"PingFang SC\", \"Microsoft YaHei\", \"Noto Sans CJK SC\", sans-serif; margin: 2em; color: #1a1a1a; }\n\
+         h1 { font-size: 1.3em; }\n\
+         p.note { color: #555; max-width: 60em; }\n\
+         table { border-collapse: collapse; }\n\
+         th, td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: center; }\n\
+         th.bureau, td.bureau { text-align: left; white-space: nowrap; }\n\
+         thead th { background: #f6f8fa; writing-mode: vertical-rl; white-space: nowrap; vertical-align: bottom; }\n\
+         thead th.bureau, thead th.num { writing-mode: horizontal-tb; }\n\
+         td.num { color: #555; }\n\
+         td.cell { min-width: 3.2em; font-variant-numeric: tabular-nums; }\n\
+         td.cell span { display: block; font-size: 0.75em; opacity: 0.85; }\n\
+         tr.total td { border-top: 2px solid #888; font-weight: bold; }\n\
+         .legend { margin-top: 1em; display: flex; align-items: center; gap: 0.3em; font-size: 0.85em; }\n\
+         .legend i { display: inline-block; width: 2.2em; height: 1em; border: 1px solid #d0d7de; }\n",
+    );
+    h.push_str("</style>\n</head>\n<body>\n<h1>单位 × 主题：报告段落覆盖情况</h1>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"note\">每格：实质讨论该主题的段落数，及其占该单位全部段落的比例（颜色越深比例越高，最深 = {:.0}%）。共 {} 个单位、{} 份报告、{} 个段落。</p>",
+        max * 100.0,
+        m.bureaus.len(),
+        m.total.reports,
+        m.total.sections
+    );
+    h.push_str("<table>\n<thead>\n<tr><th class=\"bureau\">单位</th><th class=\"num\">报告</th><th class=\"num\">段落</th>");
+    for t in &m.topics {
+        let _ = write!(h, "<th>{}</th>", e(t));
+    }
+    h.push_str("</tr>\n</thead>\n<tbody>\n");
+    let write_row = |h: &mut String, r: &Row, class: &str| {
+        let _ = write!(
+            h,
+            "<tr{class}><td class=\"bureau\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            e(&r.bureau),
+            r.reports,
+            r.sections
+        );
+        for c in &r.cells {
+            let (bg, fg) = heat(if max > 0.0 { c.share / max } else { 0.0 });
+            let _ = write!(
+                h,
+                "<td class=\"cell\" style=\"background: {bg}; color: {fg}\" title=\"{} · {}：{} / {} 段 ({:.1}%)\">{}<span>{:.0}%</span></td>",
+                e(&r.bureau),
+                e(&c.topic),
+                c.sections,
+                r.sections,
+                c.share * 100.0,
+                c.sections,
+                c.share * 100.0
+            );
+        }
+        h.push_str("</tr>\n");
+    };
+    for r in &m.bureaus {
+        write_row(&mut h, r, "");
+    }
+    write_row(&mut h, &m.total, " class=\"total\"");
+    h.push_str("</tbody>\n</table>\n<div class=\"legend\">0%");
+    for i in 0..=5 {
+        let (bg, _) = heat(f64::from(i) / 5.0);
+        let _ = write!(h, "<i style=\"background: {bg}\"></i>");
+    }
+    let _ = write!(h, "{:.0}%</div>\n", max * 100.0);
+    h.push_str("<p class=\"note\">由 fazhi matrix 生成。</p>\n</body>\n</html>\n");
+    h
 }

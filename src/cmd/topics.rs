@@ -1,14 +1,184 @@
-//! `fazhi topics` (being written).
+//! `fazhi topics`: the taxonomy in use, with how many sections are mainly
+//! about each topic and how many mention it at all.
 
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Args;
+use serde::Serialize;
 
-use super::Global;
+use super::topic::{open_scored, scan_sections};
+use super::{FilterArgs, Global};
+use crate::output::{Format, paint, style, use_color, write_delimited, write_json};
 
 #[derive(Debug, Args)]
-pub struct TopicsArgs {}
+pub struct TopicsArgs {
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also list every weighted term (table format).
+    #[arg(long)]
+    pub terms: bool,
+}
 
-pub fn run(_args: TopicsArgs, _global: &Global) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`fazhi topics` is not available yet")
+#[derive(Debug, Serialize)]
+struct WeightedTerm {
+    term: String,
+    weight: f64,
+}
+
+/// One topic with its section counts. Field names are the JSON contract.
+#[derive(Debug, Serialize)]
+struct TopicSummary {
+    name: String,
+    aliases: Vec<String>,
+    description: String,
+    /// Sections whose main topics include this one.
+    main: usize,
+    /// Sections discussing it substantively (score ≥ main_min).
+    sections: usize,
+    /// Sections scoring above 0 for it.
+    mentions: usize,
+    /// Reports with at least one section discussing it substantively.
+    reports: usize,
+    terms: Vec<WeightedTerm>,
+    variants: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+struct SummaryRow<'a> {
+    topic: &'a str,
+    aliases: String,
+    main: usize,
+    sections: usize,
+    mentions: usize,
+    reports: usize,
+    description: &'a str,
+}
+
+pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    let filters = match args.filters.to_filters() {
+        Ok(f) => f,
+        Err(msg) => return Ok(super::fail(msg)),
+    };
+    let (handle, taxonomy) = open_scored(global)?;
+    let n = taxonomy.names.len();
+    let sections = scan_sections(&handle, &filters, n)?;
+    let mut main_counts = vec![0usize; n];
+    let mut cover_counts = vec![0usize; n];
+    let mut mention_counts = vec![0usize; n];
+    let mut reports: Vec<std::collections::BTreeSet<&str>> = vec![Default::default(); n];
+    for s in &sections {
+        for slot in taxonomy.main_topics(&s.scores) {
+            main_counts[slot] += 1;
+        }
+        for (slot, score) in s.scores.iter().enumerate() {
+            if *score > 0.0 {
+                mention_counts[slot] += 1;
+            }
+            if taxonomy.covers(*score) {
+                cover_counts[slot] += 1;
+                reports[slot].insert(&s.doc_id);
+            }
+        }
+    }
+    let summaries: Vec<TopicSummary> = taxonomy
+        .topics()
+        .iter()
+        .enumerate()
+        .map(|(slot, t)| TopicSummary {
+            name: t.name.clone(),
+            aliases: t.aliases.clone(),
+            description: t.description.clone(),
+            main: main_counts[slot],
+            sections: cover_counts[slot],
+            mentions: mention_counts[slot],
+            reports: reports[slot].len(),
+            terms: t
+                .terms()
+                .into_iter()
+                .map(|(term, weight)| WeightedTerm { term, weight })
+                .collect(),
+            variants: t.variants.clone(),
+        })
+        .collect();
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => write_json(&mut out, &summaries, false)?,
+        Format::Jsonl => write_json(&mut out, &summaries, true)?,
+        Format::Csv | Format::Tsv => {
+            let rows = summaries.iter().map(|s| SummaryRow {
+                topic: &s.name,
+                aliases: s.aliases.join(";"),
+                main: s.main,
+                sections: s.sections,
+                mentions: s.mentions,
+                reports: s.reports,
+                description: &s.description,
+            });
+            write_delimited(
+                &mut out,
+                rows,
+                if args.format == Format::Csv {
+                    b','
+                } else {
+                    b'\t'
+                },
+            )?;
+        }
+        Format::Table => {
+            let color = use_color();
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    &format!(
+                        "{} topics ({}), {} sections. Columns: sections mainly about the topic / discussing it / mentioning it / reports discussing it",
+                        n,
+                        taxonomy.source(),
+                        sections.len()
+                    ),
+                    style::DIM,
+                    color
+                )
+            )?;
+            for s in &summaries {
+                let aliases = if s.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s.aliases.join(", "))
+                };
+                writeln!(
+                    out,
+                    "{:>5} {:>5} {:>5} {:>4}  {}{}",
+                    s.main,
+                    s.sections,
+                    s.mentions,
+                    s.reports,
+                    paint(&s.name, style::BOLD, color),
+                    paint(&aliases, style::DIM, color)
+                )?;
+                if !s.description.is_empty() {
+                    writeln!(out, "                        {}", s.description)?;
+                }
+                if args.terms {
+                    let terms: Vec<String> = s
+                        .terms
+                        .iter()
+                        .map(|t| format!("{}:{}", t.term, t.weight))
+                        .collect();
+                    writeln!(
+                        out,
+                        "                        {}",
+                        paint(&terms.join(" "), style::DIM, color)
+                    )?;
+                }
+            }
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -192,6 +192,12 @@ impl Taxonomy {
         main
     }
 
+    /// Whether a section with this score discusses the topic substantively
+    /// (at least `main_min`), whether or not it is one of its main topics.
+    pub fn covers(&self, score: f64) -> bool {
+        score > 0.0 && score >= self.scoring.main_min
+    }
+
     /// The breakdown of one section's score for topic `slot`.
     pub fn explain(&self, slot: usize, heading: &str, body: &str) -> Explanation {
         let p = Prepared::new(heading, body);
