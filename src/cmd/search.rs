@@ -7,7 +7,10 @@ use clap::{Args, ValueEnum};
 use super::{FilterArgs, Global, parse_query_or_exit};
 use crate::index::open_or_build;
 use crate::output::{Format, print_hits};
-use crate::query::{SearchOptions, Within, search};
+use crate::query::{SearchOptions, TopicBoost, Within, search_with_topic};
+
+/// `search --topic`: BM25 score + this × the section's topic score.
+const TOPIC_BOOST: f32 = 0.25;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum WithinArg {
@@ -27,6 +30,10 @@ pub struct SearchArgs {
     /// Require all terms inside one sentence or paragraph.
     #[arg(long, value_enum)]
     pub within: Option<WithinArg>,
+    /// Only sections that discuss this topic (name or alias, see `fazhi topics`),
+    /// ranked higher the more they do.
+    #[arg(long)]
+    pub topic: Option<String>,
     /// Maximum hits (0 = all).
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
@@ -43,7 +50,18 @@ pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<ExitCode> {
         Ok(f) => f,
         Err(msg) => return Ok(super::fail(msg)),
     };
-    let handle = open_or_build(&global.index, &global.corpus)?;
+    let (handle, topic) = match &args.topic {
+        None => (open_or_build(&global.index, &global.corpus)?, None),
+        Some(name) => {
+            let (handle, taxonomy) = super::topic::open_scored(global)?;
+            let slot = match super::topic::resolve_topic(&taxonomy, name) {
+                Ok(slot) => slot,
+                Err(code) => return Ok(code),
+            };
+            let boost = TopicBoost { slot, min_score: taxonomy.scoring().main_min, weight: TOPIC_BOOST };
+            (handle, Some(boost))
+        }
+    };
     let opts = SearchOptions {
         filters,
         limit: (args.limit > 0).then_some(args.limit),
@@ -52,7 +70,7 @@ pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<ExitCode> {
             WithinArg::Paragraph => Within::Paragraph,
         }),
     };
-    let hits = search(&handle, &query, &opts)?;
+    let hits = search_with_topic(&handle, &query, &opts, topic)?;
     print_hits(&hits, args.format)?;
     if hits.is_empty() {
         if args.format == Format::Table {

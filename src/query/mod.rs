@@ -518,16 +518,57 @@ impl tantivy::collector::SegmentCollector for SegmentMatches {
 
 /// Run a search and return ranked hits.
 pub fn search(handle: &IndexHandle, query: &Query, opts: &SearchOptions) -> anyhow::Result<Vec<Hit>> {
+    search_with_topic(handle, query, opts, None)
+}
+
+/// Restrict a search to one topic and boost by it (`search --topic`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TopicBoost {
+    /// Slot of the topic (`topic_score_<slot>`).
+    pub slot: usize,
+    /// Only sections scoring at least this for the topic.
+    pub min_score: f64,
+    /// Added to each hit's BM25 score: `weight × topic score`.
+    pub weight: f32,
+}
+
+/// [`search`], optionally restricted to and boosted by a topic's stored score.
+pub fn search_with_topic(
+    handle: &IndexHandle,
+    query: &Query,
+    opts: &SearchOptions,
+    topic: Option<TopicBoost>,
+) -> anyhow::Result<Vec<Hit>> {
     let searcher = handle.reader.searcher();
     let f = &handle.fields;
-    let q = full_query(&searcher, f, query, &opts.filters)?;
+    let mut q = full_query(&searcher, f, query, &opts.filters)?;
+    if let Some(t) = topic {
+        let field = f.topic_scores[t.slot];
+        let range = RangeQuery::new(Bound::Included(Term::from_field_f64(field, t.min_score)), Bound::Unbounded);
+        q = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, q),
+            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))),
+        ]));
+    }
     let all = (searcher.num_docs() as usize).max(1);
     // --within filters after matching, so it needs every candidate.
     let fetch = match (opts.within, opts.limit) {
         (None, Some(n)) if n > 0 => n.min(all),
         _ => all,
     };
-    let mut top = searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?;
+    let mut top = match topic {
+        None => searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?,
+        Some(t) => {
+            let name = format!("topic_score_{}", t.slot);
+            let collector = TopDocs::with_limit(fetch).tweak_score(move |segment: &tantivy::SegmentReader| {
+                let column = segment.fast_fields().f64(&name).ok();
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    score + t.weight * column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0.0) as f32
+                }
+            });
+            searcher.search(&q, &collector)?
+        }
+    };
     // Deterministic ties: by document address (stable for a given index).
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let needles: Vec<&str> = query.positive_atoms().map(|a| a.normalized.as_str()).collect();
