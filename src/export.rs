@@ -175,6 +175,8 @@ pub struct ExportOptions {
     pub bom: bool,
     /// `_index` of the bulk action lines.
     pub bulk_index: String,
+    /// Action of the bulk lines.
+    pub bulk_action: BulkAction,
     /// Folder for XLSX's per-sheet temporary files (default: the system's).
     pub tempdir: Option<PathBuf>,
 }
@@ -184,6 +186,7 @@ impl Default for ExportOptions {
         ExportOptions {
             bom: true,
             bulk_index: "fazhi".to_string(),
+            bulk_action: BulkAction::Create,
             tempdir: None,
         }
     }
@@ -283,9 +286,24 @@ impl<'a> BulkDoc<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct BulkAction<'a> {
-    index: BulkTarget<'a>,
+/// The action of `_bulk` lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BulkAction {
+    /// `create`: the only action Quickwit's `_elastic/_bulk` accepts;
+    /// OpenSearch rejects (409) a section already in the index.
+    Create,
+    /// `index`: OpenSearch/Elasticsearch replace a section with the same id
+    /// (re-ingesting a newer export); Quickwit ignores these lines.
+    Index,
+}
+
+impl BulkAction {
+    fn name(self) -> &'static str {
+        match self {
+            BulkAction::Create => "create",
+            BulkAction::Index => "index",
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -326,6 +344,16 @@ const HIT_WIDTHS: [f64; 17] = [
     6.0, 8.0, 22.0, 10.0, 10.0, 10.0, 8.0, 12.0, 40.0, 40.0, 80.0, 18.0, 32.0, 8.0, 8.0, 18.0, 22.0,
 ];
 
+/// Text for a cell: a line break in a cell is `\n`; a `\r` would be
+/// stored as Excel's `_x000D_` escape, which other readers show literally.
+fn cell_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        s.into()
+    }
+}
+
 struct XlsxSink {
     workbook: Workbook,
     bold: XlsxFormat,
@@ -336,10 +364,20 @@ struct XlsxSink {
 
 enum Sink<W: Write + Seek + Send> {
     Csv(csv::Writer<BufWriter<W>>),
-    Json { out: BufWriter<W>, first: bool },
+    Json {
+        out: BufWriter<W>,
+        first: bool,
+    },
     Jsonl(BufWriter<W>),
-    Bulk { out: BufWriter<W>, index: String },
-    Xlsx { xlsx: Box<XlsxSink>, out: W },
+    Bulk {
+        out: BufWriter<W>,
+        index: String,
+        action: BulkAction,
+    },
+    Xlsx {
+        xlsx: Box<XlsxSink>,
+        out: W,
+    },
 }
 
 /// Writes hits one at a time in one of the [`ExportFormat`]s.
@@ -374,6 +412,7 @@ impl<W: Write + Seek + Send> Exporter<W> {
             ExportFormat::NdjsonBulk => Sink::Bulk {
                 out: BufWriter::with_capacity(1 << 16, out),
                 index: opts.bulk_index.clone(),
+                action: opts.bulk_action,
             },
             ExportFormat::Xlsx => {
                 out.flush()?;
@@ -415,15 +454,14 @@ impl<W: Write + Seek + Send> Exporter<W> {
                 serde_json::to_writer(&mut *out, hit)?;
                 out.write_all(b"\n")?;
             }
-            Sink::Bulk { out, index } => {
+            Sink::Bulk { out, index, action } => {
                 let s = section.context("a bulk export needs each hit's stored section")?;
-                let action = BulkAction {
-                    index: BulkTarget {
-                        index,
-                        id: &s.section_id,
-                    },
+                let target = BulkTarget {
+                    index,
+                    id: &s.section_id,
                 };
-                serde_json::to_writer(&mut *out, &action)?;
+                let line = BTreeMap::from([(action.name(), target)]);
+                serde_json::to_writer(&mut *out, &line)?;
                 out.write_all(b"\n")?;
                 serde_json::to_writer(&mut *out, &BulkDoc::from_section(s))?;
                 out.write_all(b"\n")?;
@@ -518,16 +556,16 @@ impl XlsxSink {
         ];
         for (col, s) in strings {
             if !s.is_empty() {
-                ws.write_string(r, col, s)?;
+                ws.write_string(r, col, cell_text(s))?;
             }
         }
         if let Some(y) = row.report_year {
             ws.write_number(r, 6, y as f64)?;
         }
-        ws.write_string(r, 9, &row.heading_path)?;
-        ws.write_string(r, 10, row.snippet)?;
-        ws.write_string(r, 11, &row.matched)?;
-        ws.write_string(r, 12, row.path)?;
+        ws.write_string(r, 9, cell_text(&row.heading_path))?;
+        ws.write_string(r, 10, cell_text(row.snippet))?;
+        ws.write_string(r, 11, cell_text(&row.matched))?;
+        ws.write_string(r, 12, cell_text(row.path))?;
         ws.write_number(r, 13, row.line_start as f64)?;
         ws.write_number(r, 14, row.line_end as f64)?;
         ws.write_string(r, 15, row.doc_id)?;
@@ -569,7 +607,7 @@ impl XlsxSink {
             let r = i as u32 + 1;
             for (col, s) in [bureau, province, city, county].into_iter().enumerate() {
                 if !s.is_empty() {
-                    ws.write_string(r, col as u16, s.as_str())?;
+                    ws.write_string(r, col as u16, cell_text(s))?;
                 }
             }
             ws.write_number(r, 4, t.sections as f64)?;

@@ -11,7 +11,7 @@ use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TQuery};
 
 use super::{FilterArgs, Global, fail, parse_query_or_exit};
-use crate::export::{AtomicFile, ExportFormat, ExportOptions, Exporter};
+use crate::export::{AtomicFile, BulkAction, ExportFormat, ExportOptions, Exporter};
 use crate::index::open_or_build;
 use crate::query::{Query, all_matches, filter_queries, full_query, load_section, make_hit};
 
@@ -43,6 +43,10 @@ pub struct ExportArgs {
     /// `_index` named in the action lines of `--format ndjson-bulk`.
     #[arg(long, default_value = "fazhi", value_name = "NAME")]
     pub bulk_index: String,
+    /// Action of the `ndjson-bulk` lines: `create` (Quickwit and OpenSearch)
+    /// or `index` (OpenSearch/Elasticsearch, replacing sections by id).
+    #[arg(long, value_enum, default_value_t = BulkAction::Create)]
+    pub bulk_action: BulkAction,
     #[command(flatten)]
     pub filters: FilterArgs,
 }
@@ -129,6 +133,7 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let opts = ExportOptions {
         bom: !args.no_bom,
         bulk_index: args.bulk_index.clone(),
+        bulk_action: args.bulk_action,
         tempdir: Some(folder_of(&args.output)),
     };
     let mut exporter = Exporter::new(format, dest.file(), &opts)
