@@ -436,7 +436,7 @@ pub fn html(m: &Matrix) -> String {
         let (bg, _) = heat(f64::from(i) / 5.0);
         let _ = write!(h, "<i style=\"background: {bg}\"></i>");
     }
-    let _ = write!(h, "{:.0}%</div>\n", max * 100.0);
+    let _ = writeln!(h, "{:.0}%</div>", max * 100.0);
     h.push_str("<p class=\"note\">由 fazhi matrix 生成。</p>\n</body>\n</html>\n");
     h
 }
