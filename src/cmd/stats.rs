@@ -14,6 +14,34 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, short = 'f', default_value = "table", value_parser = ["table", "json"])]
     pub format: String,
+    /// Also print the index size per component and field (for tuning).
+    #[arg(long)]
+    pub space: bool,
+}
+
+/// Bytes per (component, field) over all segments, largest first.
+fn space_usage(searcher: &tantivy::Searcher) -> anyhow::Result<Vec<(String, u64)>> {
+    let usage = searcher.space_usage()?;
+    let mut totals: BTreeMap<String, u64> = BTreeMap::new();
+    for seg in usage.segments() {
+        let parts = [
+            ("terms", seg.termdict()),
+            ("postings", seg.postings()),
+            ("positions", seg.positions()),
+            ("fast", seg.fast_fields()),
+            ("norms", seg.fieldnorms()),
+        ];
+        for (component, per_field) in parts {
+            for field in per_field.fields() {
+                let name = field.field_name();
+                *totals.entry(format!("{component} {name}")).or_default() += field.total().get_bytes();
+            }
+        }
+        *totals.entry("store".to_string()).or_default() += seg.store().total().get_bytes();
+    }
+    let mut rows: Vec<(String, u64)> = totals.into_iter().filter(|(_, b)| *b > 0).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(rows)
 }
 
 #[derive(Debug, Serialize)]
@@ -76,5 +104,10 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let provs: Vec<String> = stats.by_province.iter().map(|(p, n)| format!("{p} {n}")).collect();
     println!("by province  {}", provs.join(", "));
     println!("index     {} ({:.2} MB)", stats.index_dir, stats.index_bytes as f64 / 1e6);
+    if args.space {
+        for (part, bytes) in space_usage(&searcher)? {
+            println!("  {:>10.3} MB  {part}", bytes as f64 / 1e6);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

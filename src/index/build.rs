@@ -28,6 +28,10 @@ use crate::topics::Taxonomy;
 const WRITER_MEMORY: usize = 400_000_000;
 /// Files parsed in parallel per chunk.
 const PARSE_CHUNK: usize = 256;
+/// Most source bytes parsed at once: parsed reports are held in memory until
+/// handed to the writer, so a chunk of large files is split into batches of
+/// at most this many bytes (a single file larger than this is its own batch).
+const PARSE_BATCH_BYTES: u64 = 64 << 20;
 
 /// What to index, and where.
 pub struct BuildOptions {
@@ -114,6 +118,11 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
 
     let (schema, fields) = schema();
     let mut full = opts.rebuild;
+    // A first build killed before its commit leaves an index without any
+    // commit; we hold the lock, so nobody is still writing it: start afresh.
+    if exists(dir) && Index::open_in_dir(dir).is_ok_and(|i| super::never_committed(&i)) {
+        wipe_index_files(dir)?;
+    }
     let (index, old_info) = if exists(dir) {
         let index = Index::open_in_dir(dir)
             .with_context(|| format!("{}: cannot open index", dir.display()));
@@ -129,16 +138,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
             Err(err) if opts.rebuild => {
                 let _ = err;
                 wipe_index_files(dir)?;
-                (Index::create_in_dir(dir, schema.clone())?, None)
+                (super::create(dir, schema.clone())?, None)
             }
             Err(err) => return Err(err),
         }
     } else {
-        (
-            Index::create_in_dir(dir, schema.clone())
-                .with_context(|| format!("{}: cannot create index", dir.display()))?,
-            None,
-        )
+        (super::create(dir, schema.clone())?, None)
     };
     register_tokenizers(&index);
 
@@ -165,7 +170,24 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
         changed = true;
     }
 
-    let (files, crawl_errors) = ingest::crawl(&opts.corpus);
+    let (files, mut crawl_errors) = ingest::crawl(&opts.corpus);
+    // Two names that differ only in invalid UTF-8 bytes share a lossy
+    // rel_path, hence a doc_id and a manifest entry: indexing both would let
+    // each incremental run delete the other's sections. Keep the first.
+    let mut seen_paths = std::collections::HashSet::new();
+    let files: Vec<SourceFile> = files
+        .into_iter()
+        .filter(|f| {
+            let first = seen_paths.insert(f.rel_path.clone());
+            if !first {
+                crawl_errors.push(IngestError::new(
+                    &f.path,
+                    "file name is not valid UTF-8 and clashes with another file's; rename it",
+                ));
+            }
+            first
+        })
+        .collect();
     let mut summary = BuildSummary { seen: files.len(), skipped: crawl_errors, ..Default::default() };
     let progress = progress_bar(opts.progress, files.len() as u64);
 
@@ -192,26 +214,39 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                 }
             }
         }
-        let parsed = parse_parallel(to_parse.iter().map(|(f, _, _)| *f).collect());
-        for ((file, _hash, bytes), result) in to_parse.into_iter().zip(parsed) {
-            progress.inc(1);
-            if let Some(old) = old_manifest.get(&file.rel_path) {
-                writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
-                changed = true;
+        // Parse in batches of bounded size, each handed to the writer before
+        // the next is parsed, so memory does not grow with the chunk.
+        let mut rest = to_parse.as_slice();
+        while !rest.is_empty() {
+            let mut len = 1;
+            let mut batch_bytes = rest[0].2;
+            while len < rest.len() && batch_bytes + rest[len].2 <= PARSE_BATCH_BYTES {
+                batch_bytes += rest[len].2;
+                len += 1;
             }
-            match result {
-                Ok((report, content_hash)) => {
-                    let sections = add_report(&writer, &fields, &report, &opts.taxonomy)?;
+            let (batch, tail) = rest.split_at(len);
+            rest = tail;
+            let parsed = parse_parallel(batch.iter().map(|(f, _, _)| *f).collect());
+            for ((file, _hash, bytes), result) in batch.iter().zip(parsed) {
+                progress.inc(1);
+                if let Some(old) = old_manifest.get(&file.rel_path) {
+                    writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
                     changed = true;
-                    summary.indexed += 1;
-                    summary.sections += sections;
-                    summary.bytes += bytes;
-                    manifest.insert(
-                        file.rel_path.clone(),
-                        ManifestEntry { doc_id: file.doc_id.clone(), content_hash, sections, bytes },
-                    );
                 }
-                Err(e) => summary.skipped.push(e),
+                match result {
+                    Ok((report, content_hash)) => {
+                        let sections = add_report(&writer, &fields, &report, &opts.taxonomy)?;
+                        changed = true;
+                        summary.indexed += 1;
+                        summary.sections += sections;
+                        summary.bytes += *bytes;
+                        manifest.insert(
+                            file.rel_path.clone(),
+                            ManifestEntry { doc_id: file.doc_id.clone(), content_hash, sections, bytes: *bytes },
+                        );
+                    }
+                    Err(e) => summary.skipped.push(e),
+                }
             }
         }
     }
@@ -363,8 +398,12 @@ fn add_report(
         doc.add_u64(f.line_start, section.line_start as u64);
         doc.add_u64(f.line_end, section.line_end as u64);
         let topics = taxonomy.score_section(&section.heading, &section.body);
+        // Only non-zero scores: most sections touch few topics, and a sparse
+        // column costs a fraction of a dense one. Missing reads as 0.
         for (slot, score) in topics.scores.iter().enumerate().take(f.topic_scores.len()) {
-            doc.add_f64(f.topic_scores[slot], *score);
+            if *score > 0.0 {
+                doc.add_f64(f.topic_scores[slot], *score);
+            }
         }
         for slot in &topics.main {
             if let Some(name) = taxonomy.names.get(*slot) {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing,
     TextOptions,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy};
@@ -36,6 +36,28 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Number of topic score slots in the schema (a taxonomy may use fewer).
 pub const MAX_TOPICS: usize = 32;
+
+/// Stored text is compressed with zstd in 64 KiB blocks: Chinese text
+/// compresses to about half with zstd and far less with lz4, and the stored
+/// text is the largest part of the index. A hit costs one block decompression.
+pub fn index_settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
+            compression_level: Some(9),
+        }),
+        docstore_blocksize: 65_536,
+        ..Default::default()
+    }
+}
+
+/// Create a new, empty index in `dir`.
+pub fn create(dir: &Path, schema: Schema) -> anyhow::Result<Index> {
+    Index::builder()
+        .schema(schema)
+        .settings(index_settings())
+        .create_in_dir(dir)
+        .with_context(|| format!("{}: cannot create index", dir.display()))
+}
 
 /// Handles of all schema fields.
 #[derive(Debug, Clone)]
@@ -89,21 +111,30 @@ pub fn schema() -> (Schema, Fields) {
             .set_fieldnorms(false),
     );
     let stored_only = TextOptions::default().set_stored();
+    // Raw string fields for filters and ids: no field norms (they only serve BM25).
+    let raw = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
+    let raw_stored = raw.clone().set_stored();
+    let raw_fast = raw_stored.clone().set_fast("raw");
     let fields = Fields {
-        doc_id: b.add_text_field("doc_id", STRING | STORED | FAST),
-        section_id: b.add_text_field("section_id", STRING | STORED),
-        path: b.add_text_field("path", STRING | STORED | FAST),
+        doc_id: b.add_text_field("doc_id", raw_fast.clone()),
+        section_id: b.add_text_field("section_id", raw_stored.clone()),
+        path: b.add_text_field("path", raw_fast.clone()),
         encoding: b.add_text_field("encoding", stored_only.clone()),
         title: b.add_text_field("title", jieba.clone().set_stored()),
-        bureau: b.add_text_field("bureau", STRING | STORED | FAST),
-        province: b.add_text_field("province", STRING | STORED | FAST),
-        province_code: b.add_text_field("province_code", STRING | STORED),
-        city: b.add_text_field("city", STRING | STORED | FAST),
-        city_code: b.add_text_field("city_code", STRING | STORED),
-        county: b.add_text_field("county", STRING | STORED | FAST),
-        county_code: b.add_text_field("county_code", STRING | STORED),
+        bureau: b.add_text_field("bureau", raw_fast.clone()),
+        province: b.add_text_field("province", raw_fast.clone()),
+        province_code: b.add_text_field("province_code", raw_stored.clone()),
+        city: b.add_text_field("city", raw_fast.clone()),
+        city_code: b.add_text_field("city_code", raw_stored.clone()),
+        county: b.add_text_field("county", raw_fast.clone()),
+        county_code: b.add_text_field("county_code", raw_stored.clone()),
         report_year: b.add_u64_field("report_year", INDEXED | STORED | FAST),
-        publish_date: b.add_text_field("publish_date", STRING | STORED),
+        publish_date: b.add_text_field("publish_date", raw_stored.clone()),
         doc_number: b.add_text_field("doc_number", stored_only.clone()),
         addressee: b.add_text_field("addressee", stored_only.clone()),
         heading: b.add_text_field("heading", jieba.clone().set_stored()),
@@ -114,9 +145,9 @@ pub fn schema() -> (Schema, Fields) {
         exact: b.add_text_field("exact", exact),
         line_start: b.add_u64_field("line_start", STORED),
         line_end: b.add_u64_field("line_end", STORED),
-        topic: b.add_text_field("topic", STRING | STORED),
+        topic: b.add_text_field("topic", raw_stored.clone()),
         topic_scores: (0..MAX_TOPICS)
-            .map(|i| b.add_f64_field(&format!("topic_score_{i}"), FAST | STORED))
+            .map(|i| b.add_f64_field(&format!("topic_score_{i}"), FAST))
             .collect(),
     };
     (b.build(), fields)
@@ -174,6 +205,12 @@ pub fn read_commit_info(index: &Index, dir: &Path) -> anyhow::Result<CommitInfo>
         .load_metas()
         .with_context(|| format!("{}: cannot read index metadata", dir.display()))?;
     let Some(payload) = metas.payload else {
+        if metas.segments.is_empty() {
+            bail!(
+                "the index at {} has nothing committed yet: a first `fazhi index` is running or was interrupted; wait for it, or run `fazhi index` again",
+                dir.display()
+            );
+        }
         return Err(version_mismatch(dir, "no fazhi commit record"));
     };
     let info: CommitInfo = serde_json::from_str(&payload)
@@ -182,6 +219,12 @@ pub fn read_commit_info(index: &Index, dir: &Path) -> anyhow::Result<CommitInfo>
         return Err(version_mismatch(dir, &format!("schema {}", info.schema_version)));
     }
     Ok(info)
+}
+
+/// Whether `index` was created but never committed by fazhi (no payload, no
+/// segments): a first `fazhi index` is running, or was killed before its commit.
+pub fn never_committed(index: &Index) -> bool {
+    index.load_metas().is_ok_and(|m| m.payload.is_none() && m.segments.is_empty())
 }
 
 /// Open the index in `dir` for searching, checking its version.
