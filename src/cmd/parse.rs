@@ -40,18 +40,38 @@ pub fn run(args: ParseArgs, _global: &Global) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let out = if args.format == "json" { render_json(&reports)? } else { render_text(&reports) };
+    let out = if args.format == "json" {
+        render_json(&reports)?
+    } else {
+        render_text(&reports)
+    };
     if !out.is_empty() {
         println!("{out}");
     }
-    Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A doc id for a file given on the command line: its file stem, made of
 /// ASCII letters, digits, `_` and `-` (other characters become `_`).
 fn doc_id_for(path: &str) -> String {
-    let stem = std::path::Path::new(path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let id: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if id.is_empty() { "doc".to_string() } else { id }
 }
 
@@ -72,19 +92,38 @@ pub fn render_text(reports: &[Report]) -> String {
         }
         let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
         let reg = &r.region;
-        let place: Vec<String> = [(&reg.province, &reg.province_code), (&reg.city, &reg.city_code), (&reg.county, &reg.county_code)]
-            .iter()
-            .filter_map(|(n, c)| n.as_ref().map(|n| format!("{n}({})", c.as_deref().unwrap_or("?"))))
-            .collect();
+        let place: Vec<String> = [
+            (&reg.province, &reg.province_code),
+            (&reg.city, &reg.city_code),
+            (&reg.county, &reg.county_code),
+        ]
+        .iter()
+        .filter_map(|(n, c)| {
+            n.as_ref()
+                .map(|n| format!("{n}({})", c.as_deref().unwrap_or("?")))
+        })
+        .collect();
         let _ = writeln!(out, "path:        {}", r.path);
         let _ = writeln!(out, "encoding:    {}", r.encoding);
         let _ = writeln!(out, "title:       {}", opt(&r.title));
         let _ = writeln!(out, "bureau:      {}", opt(&r.bureau));
-        let _ = writeln!(out, "report_year: {}", r.report_year.map_or("-".to_string(), |y| y.to_string()));
+        let _ = writeln!(
+            out,
+            "report_year: {}",
+            r.report_year.map_or("-".to_string(), |y| y.to_string())
+        );
         let _ = writeln!(out, "date:        {}", opt(&r.publish_date));
         let _ = writeln!(out, "doc_number:  {}", opt(&r.doc_number));
         let _ = writeln!(out, "addressee:   {}", opt(&r.addressee));
-        let _ = writeln!(out, "region:      {}", if place.is_empty() { "-".to_string() } else { place.join(" ") });
+        let _ = writeln!(
+            out,
+            "region:      {}",
+            if place.is_empty() {
+                "-".to_string()
+            } else {
+                place.join(" ")
+            }
+        );
         let _ = writeln!(out, "sections:    {}", r.sections.len());
         if let Some(p) = &r.preamble {
             let _ = writeln!(out, "{}", level0_line("[preamble]", p));
@@ -112,7 +151,11 @@ mod tests {
 
     fn report() -> Report {
         let text = "某某县教育局2022年度法治政府建设工作报告\n2022年，我局推进工作。\n一、主要工作\n（一）加强领导。正文。\n";
-        let loaded = LoadedText { text: text.into(), encoding: "UTF-8".into(), content_hash: String::new() };
+        let loaded = LoadedText {
+            text: text.into(),
+            encoding: "UTF-8".into(),
+            content_hash: String::new(),
+        };
         parse_report("corpus/a.txt", "a", &loaded)
     }
 
@@ -120,18 +163,41 @@ mod tests {
     fn json_has_issue_fields_and_nulls() {
         let json = render_json(&[report()]).unwrap();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        for key in ["path", "encoding", "title", "bureau", "report_year", "publish_date", "doc_number", "addressee", "region", "sections"] {
+        for key in [
+            "path",
+            "encoding",
+            "title",
+            "bureau",
+            "report_year",
+            "publish_date",
+            "doc_number",
+            "addressee",
+            "region",
+            "sections",
+        ] {
             assert!(v.get(key).is_some(), "{key}");
         }
         assert!(v["publish_date"].is_null());
         assert!(v["doc_number"].is_null());
         let s = &v["sections"][1];
-        for key in ["id", "level", "heading", "heading_path", "line_start", "line_end", "body"] {
+        for key in [
+            "id",
+            "level",
+            "heading",
+            "heading_path",
+            "line_start",
+            "line_end",
+            "body",
+        ] {
             assert!(s.get(key).is_some(), "{key}");
         }
         assert_eq!(s["heading"], "（一）加强领导");
         let two = render_json(&[report(), report()]).unwrap();
-        assert!(serde_json::from_str::<serde_json::Value>(&two).unwrap().is_array());
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&two)
+                .unwrap()
+                .is_array()
+        );
     }
 
     #[test]
