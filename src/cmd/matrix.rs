@@ -40,6 +40,7 @@ pub enum MatrixFormat {
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
     /// Only these topics (names or aliases, comma-separated); default all.
+    /// `--topics a,b,c` works too when its value is not a taxonomy file.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     #[command(flatten)]

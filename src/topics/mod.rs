@@ -57,7 +57,7 @@ use crate::analysis::normalize;
 mod score;
 
 pub use score::{Explanation, TermContribution};
-use score::{Matcher, Term};
+use score::{Matcher, Scanner, Term};
 
 /// The built-in taxonomy.
 pub const BUILTIN_TOPICS: &str = include_str!("../../data/topics.toml");
@@ -137,6 +137,8 @@ pub struct Taxonomy {
     scoring: Scoring,
     /// Where it came from: `built-in` or a file path.
     source: String,
+    /// All topics' terms, for scoring a section in one pass.
+    scanner: Scanner,
 }
 
 // ---------------------------------------------------------------------------
@@ -397,11 +399,13 @@ impl Taxonomy {
                 matcher: Matcher::new(terms.into_values().collect()),
             });
         }
+        let scanner = Scanner::new(&topics.iter().map(|t| &t.matcher).collect::<Vec<_>>());
         Ok(Taxonomy {
             names: topics.iter().map(|t| t.name.clone()).collect(),
             topics,
             scoring,
             source: origin.to_string(),
+            scanner,
         })
     }
 

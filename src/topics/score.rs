@@ -68,6 +68,66 @@ impl Matcher {
     }
 }
 
+/// All topics' terms in one first-character table, so that scoring a
+/// section against every topic reads its text once. Gives, per topic, exactly
+/// the counts of that topic's [`Matcher`].
+#[derive(Debug, Clone, Default)]
+pub(super) struct Scanner {
+    /// First character → (topic, term) pairs, by topic, then longest first.
+    by_first: HashMap<char, Vec<(usize, usize)>>,
+    /// Normalised characters of each term, per topic.
+    chars: Vec<Vec<Vec<char>>>,
+}
+
+impl Scanner {
+    pub fn new(matchers: &[&Matcher]) -> Scanner {
+        let chars: Vec<Vec<Vec<char>>> = matchers
+            .iter()
+            .map(|m| m.terms.iter().map(|t| t.chars.clone()).collect())
+            .collect();
+        let mut by_first: HashMap<char, Vec<(usize, usize)>> = HashMap::new();
+        for (t, terms) in chars.iter().enumerate() {
+            for (k, term) in terms.iter().enumerate() {
+                by_first.entry(term[0]).or_default().push((t, k));
+            }
+        }
+        for list in by_first.values_mut() {
+            list.sort_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then(chars[b.0][b.1].len().cmp(&chars[a.0][a.1].len()))
+                    .then(a.1.cmp(&b.1))
+            });
+        }
+        Scanner { by_first, chars }
+    }
+
+    /// Per topic, occurrences of each of its terms (longest match per topic,
+    /// matches consuming their characters, as [`Matcher::count`]).
+    pub fn count_all(&self, text: &[char]) -> Vec<Vec<u32>> {
+        let mut counts: Vec<Vec<u32>> = self
+            .chars
+            .iter()
+            .map(|terms| vec![0; terms.len()])
+            .collect();
+        // Per topic: text before this position is consumed by a match.
+        let mut cursor = vec![0usize; self.chars.len()];
+        for i in 0..text.len() {
+            let Some(cands) = self.by_first.get(&text[i]) else {
+                continue;
+            };
+            for &(t, k) in cands {
+                // Candidates of a topic come longest first: the first that
+                // matches wins and moves the topic's cursor past position i.
+                if i >= cursor[t] && text[i..].starts_with(&self.chars[t][k]) {
+                    counts[t][k] += 1;
+                    cursor[t] = i + self.chars[t][k].len();
+                }
+            }
+        }
+        counts
+    }
+}
+
 /// How one term contributed to a section's topic score.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TermContribution {
@@ -128,17 +188,21 @@ fn saturate(s: &Scoring, f: f64, k: f64) -> f64 {
 
 impl Taxonomy {
     /// Per-term contributions of topic `slot` (terms that matched, weight > 0).
-    fn contributions(&self, slot: usize, p: &Prepared) -> (f64, Vec<TermContribution>) {
+    fn contributions(
+        &self,
+        slot: usize,
+        body_len: usize,
+        body: &[u32],
+        heading: &[u32],
+    ) -> (f64, Vec<TermContribution>) {
         let s = &self.scoring;
-        let k = saturation_k(s, p.body.len());
+        let k = saturation_k(s, body_len);
         let m = &self.topics[slot].matcher;
-        if p.body.is_empty() {
+        if body_len == 0 {
             // A bare heading (a parent whose text lives in its children):
             // its heading alone must not rank it.
             return (k, Vec::new());
         }
-        let body = m.count(&p.body);
-        let heading = m.count(&p.heading);
         let mut out = Vec::new();
         for (i, t) in m.terms.iter().enumerate() {
             if t.weight <= 0.0 || body[i] + heading[i] == 0 {
@@ -164,15 +228,17 @@ impl Taxonomy {
     /// Score one section: a score per topic (slot order) and its main topics.
     pub fn score_section(&self, heading: &str, body: &str) -> SectionTopics {
         let p = Prepared::new(heading, body);
+        let body_counts = self.scanner.count_all(&p.body);
+        let heading_counts = self.scanner.count_all(&p.heading);
         let scores: Vec<f64> = (0..self.topics.len())
             .map(|slot| {
-                round(
-                    self.contributions(slot, &p)
-                        .1
-                        .iter()
-                        .map(|c| c.contribution)
-                        .sum(),
-                )
+                let (_, terms) = self.contributions(
+                    slot,
+                    p.body.len(),
+                    &body_counts[slot],
+                    &heading_counts[slot],
+                );
+                round(terms.iter().map(|c| c.contribution).sum())
             })
             .collect();
         let main = self.main_topics(&scores);
@@ -201,7 +267,9 @@ impl Taxonomy {
     /// The breakdown of one section's score for topic `slot`.
     pub fn explain(&self, slot: usize, heading: &str, body: &str) -> Explanation {
         let p = Prepared::new(heading, body);
-        let (k, terms) = self.contributions(slot, &p);
+        let m = &self.topics[slot].matcher;
+        let (k, terms) =
+            self.contributions(slot, p.body.len(), &m.count(&p.body), &m.count(&p.heading));
         Explanation {
             topic: self.names[slot].clone(),
             score: round(terms.iter().map(|c| c.contribution).sum()),
@@ -262,6 +330,31 @@ mod tests {
             m.count(&chars("落实双随机一公开和“双随机、一公开”")),
             vec![2]
         );
+    }
+
+    #[test]
+    fn scanner_agrees_with_per_topic_matchers() {
+        let t = Taxonomy::builtin();
+        let matchers: Vec<&Matcher> = t.topics.iter().map(|x| &x.matcher).collect();
+        let scanner = Scanner::new(&matchers);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        texts.push(
+            "落实“谁执法谁普法”普法责任制，严格执法，双随机、一公开，合法性审核机制".to_string(),
+        );
+        for text in &texts {
+            let text = chars(text);
+            let all = scanner.count_all(&text);
+            for (slot, m) in matchers.iter().enumerate() {
+                assert_eq!(all[slot], m.count(&text), "topic {}", t.names[slot]);
+            }
+        }
     }
 
     #[test]
