@@ -377,7 +377,7 @@ pub fn units(text: &str, within: Within) -> Vec<&str> {
     match within {
         Within::Paragraph => text.split('\n').collect(),
         Within::Sentence => text
-            .split(|c| matches!(c, '\n' | '。' | '！' | '？' | '；' | '!' | '?' | ';'))
+            .split(['\n', '。', '！', '？', '；', '!', '?', ';'])
             .collect(),
     }
 }
