@@ -40,9 +40,16 @@
 //! is fixed (not the corpus average) so that a section's score does not change
 //! when other reports are added.
 //!
-//! Main topics of a section: those scoring at least `main_min` and at least
-//! `main_ratio` of the section's best score, at most `max_main`, best first.
-//! They fill the `topic` field used by `search --topic`, `topics` and `matrix`.
+//! A section *discusses* a topic when its score reaches `main_min` (6: about
+//! two distinct strong terms in a typical paragraph) — `search --topic`
+//! restricts to these sections and `matrix` counts them. Its *main* topics are
+//! those it discusses that also reach `main_ratio` of its best score, at most
+//! `max_main`, best first; they fill the index's `topic` field (the
+//! `Filters::topic` filter).
+//!
+//! Matching all topics costs one pass over a section: a table from first
+//! character to every topic's terms gives each topic its own longest-match
+//! counts (see `score::Scanner`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
