@@ -19,7 +19,7 @@ fn index_dir() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let mut c = Command::cargo_bin("fazhi").unwrap();
-        c.env_remove("FAZHI_TOPICS")
+        c.env_remove("FAZHI_TAXONOMY")
             .arg("--corpus")
             .arg(repo().join("corpus"))
             .arg("--index")
@@ -34,7 +34,7 @@ fn index_dir() -> &'static Path {
 
 fn fazhi() -> Command {
     let mut c = Command::cargo_bin("fazhi").expect("binary");
-    c.env_remove("FAZHI_TOPICS")
+    c.env_remove("FAZHI_TAXONOMY")
         .env("NO_COLOR", "1")
         .arg("--corpus")
         .arg(repo().join("corpus"))
@@ -294,8 +294,8 @@ fn matrix_json_counts_agree_with_topics() {
         .map(|b| b["sections"].as_u64().unwrap())
         .sum();
     assert_eq!(sections, m["total"]["sections"].as_u64().unwrap());
-    // The global --topics doubles as the selection when it is a list of topics.
-    let picked = run_json(&["--topics", "行政执法,普法", "matrix", "-f", "json"]);
+    // --topics picks the columns (--only is an alias).
+    let picked = run_json(&["matrix", "--topics", "行政执法,普法", "-f", "json"]);
     assert_eq!(picked["topics"], serde_json::json!(["行政执法", "普法"]));
     // Unknown selection: usage error.
     let (code, _, err) = run(&["matrix", "--only", "普法,天气"]);

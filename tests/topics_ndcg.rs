@@ -19,7 +19,7 @@ fn repo() -> PathBuf {
 
 fn fazhi(dir: &std::path::Path) -> Command {
     let mut c = Command::cargo_bin("fazhi").expect("binary");
-    c.env_remove("FAZHI_TOPICS")
+    c.env_remove("FAZHI_TAXONOMY")
         .env("NO_COLOR", "1")
         .arg("--corpus")
         .arg(repo().join("corpus"))

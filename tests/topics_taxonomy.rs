@@ -1,5 +1,5 @@
 //! Taxonomy loading, validation (errors name the line), overriding with
-//! `--topics FILE` or a `topics.toml` beside the corpus, and re-scoring when
+//! `--taxonomy FILE` or a `topics.toml` beside the corpus, and re-scoring when
 //! the taxonomy changes.
 
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ fn fixture() -> tempfile::TempDir {
 
 fn fazhi(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("fazhi").expect("binary");
-    c.env_remove("FAZHI_TOPICS")
+    c.env_remove("FAZHI_TAXONOMY")
         .env("NO_COLOR", "1")
         .arg("--corpus")
         .arg(dir.join("corpus"))
@@ -174,7 +174,7 @@ fn cli_override_with_topics_file_and_rescoring() {
     assert!(topics.as_array().unwrap().len() >= 14);
     // The index was scored with the built-in taxonomy: a custom one is refused clearly.
     let out = fazhi(dir.path())
-        .arg("--topics")
+        .arg("--taxonomy")
         .arg(&custom)
         .args(["topic", "宪法"])
         .output()
@@ -184,14 +184,14 @@ fn cli_override_with_topics_file_and_rescoring() {
     assert!(err.contains("fazhi index"), "{err}");
     // Re-indexing with it re-scores everything (no --rebuild needed).
     fazhi(dir.path())
-        .arg("--topics")
+        .arg("--taxonomy")
         .arg(&custom)
         .args(["index", "--quiet"])
         .assert()
         .success();
     let topics = json(
         &fazhi(dir.path())
-            .arg("--topics")
+            .arg("--taxonomy")
             .arg(&custom)
             .args(["topics", "-f", "json"])
             .output()
@@ -206,7 +206,7 @@ fn cli_override_with_topics_file_and_rescoring() {
     assert_eq!(names, vec!["宪法", "审批"]);
     let hits = json(
         &fazhi(dir.path())
-            .arg("--topics")
+            .arg("--taxonomy")
             .arg(&custom)
             .args(["topic", "宪法宣传", "-f", "json"])
             .output()
@@ -268,7 +268,7 @@ fn cli_broken_file_is_a_usage_error_naming_the_line() {
     )
     .unwrap();
     let out = fazhi(dir.path())
-        .arg("--topics")
+        .arg("--taxonomy")
         .arg(&bad)
         .args(["index", "--quiet"])
         .output()

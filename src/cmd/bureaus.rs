@@ -41,7 +41,7 @@ pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<ExitCode> {
         Err(msg) => return Ok(super::fail(msg)),
     };
     if args.synonyms {
-        let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.topics.as_deref())?;
+        let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
         query = expand_synonyms(&query, |t| taxonomy.synonyms_of(t));
     }
     let handle = open_or_build(&global.index, &global.corpus)?;

@@ -19,7 +19,7 @@ pub struct IndexArgs {
 }
 
 pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.topics.as_deref())?;
+    let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
     let summary = build(&BuildOptions {
         corpus: global.corpus.clone(),
         index_dir: global.index.clone(),

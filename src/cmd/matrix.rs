@@ -6,10 +6,8 @@
 //! A section counts for a topic when its score reaches the taxonomy's
 //! `main_min` ([`Taxonomy::covers`]): a passing mention does not count, but a
 //! section may count for several topics (a paragraph on 重大行政决策 that
-//! also describes its 法律顾问 counts for both). Topics can be picked with `--only a,b,c` or, as in the issue's
-//! wording, `--topics a,b,c`: the global `--topics` normally names a taxonomy
-//! file, so for this command a value that is not an existing file and whose
-//! items are all topic names is read as the selection.
+//! also describes its 法律顾问 counts for both). `--topics a,b,c` picks the
+//! columns.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -40,8 +38,7 @@ pub enum MatrixFormat {
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
     /// Only these topics (names or aliases, comma-separated); default all.
-    /// `--topics a,b,c` works too when its value is not a taxonomy file.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long = "topics", alias = "only", value_delimiter = ',')]
     pub only: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -90,50 +87,18 @@ fn share(n: usize, of: usize) -> f64 {
     }
 }
 
-/// Split the global `--topics` into (taxonomy file, topic selection): a value
-/// that is not a file but a comma list of known topics is a selection.
-fn split_global_topics(global: &Global) -> Result<(Global, Vec<String>), String> {
-    let Some(value) = &global.topics else {
-        return Ok((global.clone(), Vec::new()));
-    };
-    if value.is_file() {
-        return Ok((global.clone(), Vec::new()));
-    }
-    let text = value.to_string_lossy();
-    let items: Vec<String> = text
-        .split([',', '，'])
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let plain = Global {
-        topics: None,
-        ..global.clone()
-    };
-    let taxonomy = Taxonomy::load_for_corpus(&plain.corpus, None).map_err(|e| format!("{e:#}"))?;
-    match items.iter().find(|i| taxonomy.resolve(i).is_none()) {
-        None if !items.is_empty() => Ok((plain, items)),
-        _ => Err(format!(
-            "{text}: no such topic taxonomy file, nor a list of known topics"
-        )),
-    }
-}
-
 pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let filters = match args.filters.to_filters() {
         Ok(f) => f,
         Err(msg) => return Ok(super::fail(msg)),
     };
-    let (global, mut wanted) = match split_global_topics(global) {
-        Ok(pair) => pair,
-        Err(msg) => return Ok(super::fail(msg)),
-    };
-    wanted.extend(
-        args.only
-            .iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
-    );
-    let (handle, taxonomy) = open_scored(&global)?;
+    let wanted: Vec<String> = args
+        .only
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let (handle, taxonomy) = open_scored(global)?;
     let mut slots: Vec<usize> = Vec::new();
     for name in &wanted {
         match super::topic::resolve_topic(&taxonomy, name) {

@@ -29,8 +29,8 @@ pub struct Global {
     #[arg(long, global = true, default_value = "index", env = "FAZHI_INDEX")]
     pub index: PathBuf,
     /// Topic taxonomy file (default: topics.toml beside the corpus, else built in).
-    #[arg(long, global = true, env = "FAZHI_TOPICS")]
-    pub topics: Option<PathBuf>,
+    #[arg(long, global = true, env = "FAZHI_TAXONOMY", value_name = "FILE")]
+    pub taxonomy: Option<PathBuf>,
 }
 
 /// Filters shared by the listing commands.

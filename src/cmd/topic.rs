@@ -89,7 +89,7 @@ struct TopicRow<'a> {
 /// The taxonomy for this invocation and the index, checked to have been
 /// scored with it. A missing index is built first (with this taxonomy).
 pub(crate) fn open_scored(global: &Global) -> anyhow::Result<(IndexHandle, Taxonomy)> {
-    let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.topics.as_deref())?;
+    let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
     if !index::exists(&global.index) && global.corpus.is_dir() {
         eprintln!(
             "fazhi: no index at {}; building it from {} first",
