@@ -11,7 +11,7 @@
 //! # The taxonomy file
 //!
 //! TOML, embedded from `data/topics.toml` (which documents the format);
-//! replaced by `--topics FILE` or by a `topics.toml` beside the corpus. A
+//! replaced by `--taxonomy FILE` or by a `topics.toml` beside the corpus. A
 //! broken file is reported as `FILE: line N: message`.
 //!
 //! # Scoring
