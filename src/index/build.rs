@@ -112,6 +112,14 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create the index folder", dir.display()))?;
     let _lock = lock::acquire(dir)?;
+    // Fail early and clearly where tantivy's writer threads would only say
+    // that they died.
+    let probe = dir.join(".fazhi-write-test");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .with_context(|| {
+            format!("{}: the index folder is not writable; fix its permissions or use another --index", dir.display())
+        })?;
     if !opts.corpus.is_dir() {
         anyhow::bail!("{}: corpus folder not found", opts.corpus.display());
     }
@@ -235,7 +243,13 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                 }
                 match result {
                     Ok((report, content_hash)) => {
-                        let sections = add_report(&writer, &fields, &report, &opts.taxonomy)?;
+                        let sections = match add_report(&writer, &fields, &report, &opts.taxonomy) {
+                            Ok(n) => n,
+                            Err(e) => {
+                                return Err(writer_failure(&mut writer, e))
+                                    .with_context(|| format!("{}: cannot write the index", dir.display()));
+                            }
+                        };
                         changed = true;
                         summary.indexed += 1;
                         summary.sections += sections;
@@ -294,6 +308,19 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     }
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Why tantivy's writer threads died: `add_document` only says that they
+/// did; joining them, as `prepare_commit` does, returns their error (e.g.
+/// "No space left on device"). Nothing is committed either way.
+fn writer_failure(writer: &mut IndexWriter<TantivyDocument>, fallback: anyhow::Error) -> anyhow::Error {
+    match writer.prepare_commit() {
+        Err(e) => e.into(),
+        Ok(prepared) => {
+            let _ = prepared.abort();
+            fallback
+        }
+    }
 }
 
 fn io_cause(e: &std::io::Error) -> String {

@@ -232,7 +232,7 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
     if !exists(dir) {
         bail!("no index at {}; run `fazhi index` first", dir.display());
     }
-    let index = Index::open_in_dir(dir)
+    let index = lock::open_for_reading(dir)
         .with_context(|| format!("{}: cannot open index", dir.display()))?;
     let info = read_commit_info(&index, dir)?;
     let (schema, fields) = schema();
