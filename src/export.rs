@@ -17,7 +17,7 @@
 //! CSV is UTF-8 with a byte-order mark by default: without it, Excel on a
 //! Chinese Windows machine reads the file as GBK and shows mojibake.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -329,7 +329,8 @@ pub const SUMMARY_COLUMNS: [&str; 8] = [
 #[derive(Debug, Default)]
 struct BureauTally {
     sections: u64,
-    reports: BTreeSet<String>,
+    /// Hashes of the reports' doc ids (8 bytes each, not the strings).
+    reports: HashSet<u64>,
     years: BTreeSet<u64>,
     best_rank: usize,
 }
@@ -363,7 +364,7 @@ struct XlsxSink {
 }
 
 enum Sink<W: Write + Seek + Send> {
-    Csv(csv::Writer<BufWriter<W>>),
+    Csv(Box<csv::Writer<BufWriter<W>>>),
     Json {
         out: BufWriter<W>,
         first: bool,
@@ -401,7 +402,7 @@ impl<W: Write + Seek + Send> Exporter<W> {
                     .quote_style(csv::QuoteStyle::Necessary)
                     .from_writer(out);
                 w.write_record(HIT_COLUMNS)?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             ExportFormat::Json => {
                 let mut out = BufWriter::with_capacity(1 << 16, out);
@@ -582,9 +583,9 @@ impl XlsxSink {
             ..BureauTally::default()
         });
         tally.sections += 1;
-        if !tally.reports.contains(&hit.doc_id) {
-            tally.reports.insert(hit.doc_id.clone());
-        }
+        tally
+            .reports
+            .insert(xxhash_rust::xxh3::xxh3_64(hit.doc_id.as_bytes()));
         tally.years.extend(hit.report_year);
         tally.best_rank = tally.best_rank.min(hit.rank);
         Ok(())

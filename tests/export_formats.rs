@@ -29,7 +29,7 @@ fn hostile_hit(i: usize) -> Hit {
         bureau: (i % 5 != 4).then(|| format!("第{}教育局", i % 3)),
         province: Some("甘肃省".to_string()),
         city: None,
-        county: (i % 2 == 0).then(|| "宁县".to_string()),
+        county: i.is_multiple_of(2).then(|| "宁县".to_string()),
         report_year: (i % 7 != 6).then_some(2020 + (i % 4) as u64),
         publish_date: Some("2021-03-04".to_string()),
         title: Some(format!("标题\n带换行 {i}")),
