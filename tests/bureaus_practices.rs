@@ -44,7 +44,7 @@ fn fazhi() -> Command {
     c.current_dir(root())
         .env_remove("FAZHI_INDEX")
         .env_remove("FAZHI_CORPUS")
-        .env_remove("FAZHI_TOPICS")
+        .env_remove("FAZHI_TAXONOMY")
         .env("NO_COLOR", "1");
     c
 }
