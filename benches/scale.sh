@@ -112,7 +112,7 @@ rg_filter() {
     return 0
 }
 
-LABELS=(common_word domain_phrase rare_term two_term_and word_boundary filters within_sentence exclusion)
+LABELS=(common_word domain_phrase rare_term two_term_and word_boundary filters within_sentence exclusion topic_ranking)
 declare -A FZ RG
 FZ[common_word]='fz search 法治'
 RG[common_word]='rg_l 法治 "$CORPUS"'
@@ -130,6 +130,8 @@ FZ[within_sentence]='fz search 法律顾问 合法性审查 --within sentence'
 RG[within_sentence]='rg_and 法律顾问 合法性审查'
 FZ[exclusion]='fz search 普法 -宪法'
 RG[exclusion]='rg_not 普法 宪法'
+FZ[topic_ranking]='fz topic 行政执法'
+RG[topic_ranking]=''   # no grep equivalent
 
 # time_cmd CMD: median wall ms of RUNS runs (after one warm-up run).
 time_cmd() {
@@ -150,7 +152,7 @@ for q in "${LABELS[@]}"; do
     if ((code > 1)); then echo "scale.sh: ${FZ[$q]} failed: $(head -n 1 "$WORK/q.err")" >&2; exit 1; fi
     FZ_HITS[$q]=$(eval "${FZ[$q]} --limit 0 --format jsonl" 2>/dev/null | wc -l)
     FZ_MS[$q]=$(time_cmd "${FZ[$q]} --limit 10")
-    if ((HAVE_RG)); then
+    if ((HAVE_RG)) && [[ -n ${RG[$q]} ]]; then
         RG_FILES[$q]=$(eval "${RG[$q]}" 2>/dev/null | wc -l)
         RG_MS[$q]=$(time_cmd "${RG[$q]}")
     else

@@ -53,7 +53,7 @@ impl Rng {
 
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     /// Uniform in `lo..=hi`.
@@ -645,21 +645,21 @@ impl Writer<'_> {
             } else {
                 0
             };
-            if children == 0 {
-                let paras = 1 + budget / 1_200;
-                for _ in 0..self.rng.range(1, paras.clamp(1, 4)) {
-                    self.paragraph(2, 5);
-                }
-            } else {
+            if let Some(per) = budget.checked_div(children) {
                 if self.rng.chance(30) {
                     self.paragraph(1, 3);
                 }
-                let per = (budget / children).max(500);
+                let per = per.max(500);
                 for k in 1..=children {
                     self.section(level + 1, k, per);
                     if self.out.len() - start > budget * 2 {
                         break;
                     }
+                }
+            } else {
+                let paras = 1 + budget / 1_200;
+                for _ in 0..self.rng.range(1, paras.clamp(1, 4)) {
+                    self.paragraph(2, 5);
                 }
             }
         }
