@@ -366,19 +366,7 @@ fn build_hostile_corpus(
         Expect::Either(&["binary"]),
     );
 
-    // A 50 MB file on one line (indexed as one big section, or refused as too large).
-    let unit = "我局推进依法行政加强法治宣传教育落实法律顾问制度，";
-    let mut big = String::from("某县司法局2023年度法治政府建设工作报告");
-    big.reserve(50 << 20);
-    while big.len() < 50 << 20 {
-        big.push_str(unit);
-    }
-    c.add(
-        "huge-single-line.txt",
-        big.as_bytes(),
-        Expect::Either(&["too large"]),
-    );
-    drop(big);
+    // (The 50 MB single-line file has its own test, to run in parallel.)
 
     // 20,000 headings, each with a line of body: all must be indexed.
     let mut many = String::from("某某县教育局2023年度法治政府建设工作报告\n");
@@ -887,4 +875,90 @@ fn files_vanishing_during_the_crawl() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(m.keys().cloned().collect::<BTreeSet<_>>(), present);
+}
+
+/// A file whose first half is UTF-8 and second half GB18030 (pages pasted
+/// together from two sites). Today `decode` falls back to chardetng, which
+/// picks windows-1252 for the whole file, so neither half is searchable.
+/// Expected: at least the larger, UTF-8 half is found.
+#[test]
+#[ignore = "known ingest bug (src/ingest/decode.rs): a UTF-8 + GB18030 mix decodes as windows-1252; reported to the lead"]
+fn mixed_encoding_file_keeps_its_utf8_half_searchable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let root = tmp.path().join("corpus");
+    fs::create_dir_all(&root).unwrap();
+    let t = &seeds[2].1;
+    let half = t.char_indices().nth(t.chars().count() / 2).unwrap().0;
+    let mut mixed = t.as_bytes()[..half].to_vec();
+    mixed.extend_from_slice(&encoding_rs::GB18030.encode(&t[half..]).0);
+    fs::write(root.join("mixed.txt"), &mixed).unwrap();
+    let index = tmp.path().join("index");
+    let out = run(fazhi()
+        .arg("--corpus")
+        .arg(&root)
+        .arg("--index")
+        .arg(&index)
+        .args(["index", "-q"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let phrase = phrase_of(&t[..half], 12);
+    assert_eq!(
+        search_paths(&index, &phrase).len(),
+        1,
+        "UTF-8 half not searchable: {phrase}"
+    );
+}
+
+/// A 50 MB file on one line, next to a good report: indexed as one big
+/// section (or refused as too large, should the limit go down), in bounded
+/// time and memory, and the good report is indexed as usual.
+#[test]
+fn fifty_megabyte_single_line_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let root = tmp.path().join("corpus");
+    fs::create_dir_all(&root).unwrap();
+    let unit = "我局推进依法行政加强法治宣传教育落实法律顾问制度，";
+    let mut big = String::from("某县司法局2023年度法治政府建设工作报告");
+    big.reserve(50 << 20);
+    while big.len() < 50 << 20 {
+        big.push_str(unit);
+    }
+    assert!(!big.contains('\n'));
+    fs::write(root.join("huge-single-line.txt"), &big).unwrap();
+    drop(big);
+    fs::write(root.join(&seeds[0].0), &seeds[0].1).unwrap();
+    let index = tmp.path().join("index");
+    let started = Instant::now();
+    let out = run(fazhi()
+        .arg("--corpus")
+        .arg(&root)
+        .arg("--index")
+        .arg(&index)
+        .args(["index"]));
+    let stderr = text(&out.stderr);
+    eprintln!(
+        "50 MB line indexed in {:?}: {}",
+        started.elapsed(),
+        text(&out.stdout).trim()
+    );
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let m = manifest(&index);
+    assert_eq!(
+        m[&seeds[0].0].sections,
+        seed_sections(tmp.path(), &seeds)[&seeds[0].0]
+    );
+    match m.get("huge-single-line.txt") {
+        Some(entry) => assert!(entry.sections >= 1 && entry.bytes > 50 << 20, "{entry:?}"),
+        None => {
+            let w = warnings(&stderr, &root);
+            assert!(
+                w.get("huge-single-line.txt")
+                    .is_some_and(|r| r.contains("too large")),
+                "{stderr}"
+            );
+        }
+    }
+    let found = search_paths(&index, &phrase_of(&seeds[0].1, 12));
+    assert_eq!(found.len(), 1, "{found:?}");
 }

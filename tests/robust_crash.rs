@@ -773,3 +773,79 @@ fn disk_full_keeps_previous_index() {
         "index after disk-full differs from a clean build"
     );
 }
+
+/// Damaged index files (not made by fazhi, but disks and users do this):
+/// every error names the fix, and the fix works.
+#[test]
+fn damaged_index_files_have_a_working_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let index = tmp.path().join("index");
+    write_reports(&corpus, "x", 12);
+    index_ok(&corpus, &index, &[]);
+    let clean = dump(&index);
+
+    // A lost manifest: the next run re-indexes everything, with a warning.
+    for entry in fs::read_dir(&index).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("fazhi-manifest-")
+        {
+            fs::remove_file(path).unwrap();
+        }
+    }
+    let out = index_ok(&corpus, &index, &[]);
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("re-indexing every file"), "{stderr}");
+    assert!(dump(&index) == clean, "content differs after re-indexing");
+
+    // A truncated meta.json: search and index say to rebuild; --rebuild works.
+    let meta = index.join("meta.json");
+    let bytes = fs::read(&meta).unwrap();
+    fs::write(&meta, &bytes[..bytes.len() / 3]).unwrap();
+    let expect_rebuild_hint = |out: Output| {
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.starts_with("fazhi: ") && stderr.contains("fazhi index --rebuild"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    };
+    expect_rebuild_hint(
+        fazhi()
+            .arg("--index")
+            .arg(&index)
+            .args(["search", "法治"])
+            .output()
+            .unwrap(),
+    );
+    expect_rebuild_hint(index_cmd(&corpus, &index).output().unwrap());
+    index_ok(&corpus, &index, &["--rebuild"]);
+    assert!(dump(&index) == clean, "content differs after --rebuild");
+
+    // Truncated segment files: the same.
+    for entry in fs::read_dir(&index).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .extension()
+            .is_some_and(|e| e == "store" || e == "term")
+        {
+            let bytes = fs::read(&path).unwrap();
+            fs::write(&path, &bytes[..bytes.len().min(40)]).unwrap();
+        }
+    }
+    expect_rebuild_hint(
+        fazhi()
+            .arg("--index")
+            .arg(&index)
+            .args(["search", "法治"])
+            .output()
+            .unwrap(),
+    );
+    index_ok(&corpus, &index, &["--rebuild"]);
+    assert!(dump(&index) == clean, "content differs after --rebuild");
+}

@@ -133,7 +133,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     }
     let (index, old_info) = if exists(dir) {
         let index = Index::open_in_dir(dir)
-            .with_context(|| format!("{}: cannot open index", dir.display()));
+            .with_context(|| format!("{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)", dir.display()));
         let checked = index.and_then(|index| {
             let info = read_commit_info(&index, dir)?;
             if index.schema() != schema {
@@ -163,7 +163,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                 full = true;
                 Manifest::new()
             } else {
-                read_manifest(dir, info)?
+                // The manifest only detects changes: without it, re-index everything.
+                read_manifest(dir, info).unwrap_or_else(|err| {
+                    eprintln!("fazhi: warning: {err:#}; re-indexing every file");
+                    full = true;
+                    Manifest::new()
+                })
             }
         }
         _ => Manifest::new(),

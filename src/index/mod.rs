@@ -233,7 +233,7 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
         bail!("no index at {}; run `fazhi index` first", dir.display());
     }
     let index = lock::open_for_reading(dir)
-        .with_context(|| format!("{}: cannot open index", dir.display()))?;
+        .with_context(|| format!("{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)", dir.display()))?;
     let info = read_commit_info(&index, dir)?;
     let (schema, fields) = schema();
     if index.schema() != schema {
@@ -244,7 +244,7 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
-        .with_context(|| format!("{}: cannot read index", dir.display()))?;
+        .with_context(|| format!("{}: cannot read index (damaged? `fazhi index --rebuild` rebuilds it)", dir.display()))?;
     Ok(IndexHandle { dir: dir.to_path_buf(), index, fields, reader, info })
 }
 

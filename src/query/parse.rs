@@ -64,8 +64,17 @@ impl QueryError {
             .take(self.position)
             .map(|c| if is_wide(c) { 2 } else { 1 })
             .sum();
-        format!("  {}\n  {}^", self.query, " ".repeat(pad))
+        // Control characters (tabs, line breaks) would shift the caret.
+        let shown: String = self.query.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        format!("  {shown}\n  {}^", " ".repeat(pad))
     }
+}
+
+/// `text` with control characters escaped, so that messages stay on one line.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_default().collect() } else { c.to_string() })
+        .collect()
 }
 
 fn is_wide(c: char) -> bool {
@@ -172,7 +181,7 @@ pub fn parse(query: &str) -> Result<Query, QueryError> {
             Tok::Word { text, negated, phrase } => {
                 let normalized = normalize(text);
                 if normalized.is_empty() {
-                    return Err(err(*pos, format!("'{text}' has no searchable characters")));
+                    return Err(err(*pos, format!("'{}' has no searchable characters", printable(text))));
                 }
                 let atom = Atom { text: text.clone(), normalized, phrase: *phrase };
                 if pending_or.take().is_some() {
