@@ -255,28 +255,8 @@ fn topic_hit(
     let norms: Vec<String> = ex.terms.iter().map(|t| normalize(&t.term)).collect();
     let needles: Vec<&str> = norms.iter().map(String::as_str).collect();
     let snip = snippet(&text, &needles, SNIPPET_WIDTH);
-    let hit = Hit {
-        rank,
-        score: score as f32,
-        doc_id: s.doc_id,
-        section_id: s.section_id,
-        path: s.path,
-        line_start: s.line_start,
-        line_end: s.line_end,
-        bureau: s.bureau,
-        province: s.province,
-        city: s.city,
-        county: s.county,
-        report_year: s.report_year,
-        publish_date: s.publish_date,
-        title: s.title,
-        heading: s.heading,
-        heading_path: s.heading_path,
-        level: s.level,
-        snippet: snip.text,
-        highlights: snip.highlights,
-        matched: terms.iter().map(|t| t.term.clone()).collect(),
-    };
+    let matched = terms.iter().map(|t| t.term.clone()).collect();
+    let hit = Hit::new(rank, score as f32, s, snip, matched);
     TopicHit {
         hit,
         topic: taxonomy.names[slot].clone(),

@@ -597,28 +597,34 @@ pub fn make_hit(rank: usize, score: f32, s: StoredSection, text: &str, query: &Q
         .filter(|a| norm.contains(&a.normalized))
         .map(|a| a.text.clone())
         .collect();
-    let snip = snippet(text, needles, SNIPPET_WIDTH);
-    Hit {
-        rank,
-        score,
-        doc_id: s.doc_id,
-        section_id: s.section_id,
-        path: s.path,
-        line_start: s.line_start,
-        line_end: s.line_end,
-        bureau: s.bureau,
-        province: s.province,
-        city: s.city,
-        county: s.county,
-        report_year: s.report_year,
-        publish_date: s.publish_date,
-        title: s.title,
-        heading: s.heading,
-        heading_path: s.heading_path,
-        level: s.level,
-        snippet: snip.text,
-        highlights: snip.highlights,
-        matched,
+    Hit::new(rank, score, s, snippet(text, needles, SNIPPET_WIDTH), matched)
+}
+
+impl Hit {
+    /// A hit for a stored section with its snippet and matched strings.
+    pub fn new(rank: usize, score: f32, s: StoredSection, snip: Snippet, matched: Vec<String>) -> Hit {
+        Hit {
+            rank,
+            score,
+            doc_id: s.doc_id,
+            section_id: s.section_id,
+            path: s.path,
+            line_start: s.line_start,
+            line_end: s.line_end,
+            bureau: s.bureau,
+            province: s.province,
+            city: s.city,
+            county: s.county,
+            report_year: s.report_year,
+            publish_date: s.publish_date,
+            title: s.title,
+            heading: s.heading,
+            heading_path: s.heading_path,
+            level: s.level,
+            snippet: snip.text,
+            highlights: snip.highlights,
+            matched,
+        }
     }
 }
 
