@@ -824,8 +824,16 @@ fn damaged_index_files_have_a_working_fix() {
             .unwrap(),
     );
     expect_rebuild_hint(index_cmd(&corpus, &index).output().unwrap());
+    // --rebuild replaces the index files, and only those.
+    fs::write(index.join("notes.txt"), "mine").unwrap();
+    fs::write(index.join("meta.json.bak"), "mine").unwrap();
     index_ok(&corpus, &index, &["--rebuild"]);
     assert!(dump(&index) == clean, "content differs after --rebuild");
+    assert_eq!(fs::read_to_string(index.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(index.join("meta.json.bak")).unwrap(),
+        "mine"
+    );
 
     // Truncated segment files: the same.
     for entry in fs::read_dir(&index).unwrap() {

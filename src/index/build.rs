@@ -86,13 +86,27 @@ impl BuildSummary {
     }
 }
 
-/// tantivy's files in an index folder (everything except fazhi's own).
+/// Whether `name` is a file tantivy or fazhi writes in an index folder:
+/// `meta.json`, `.managed.json`, `.tantivy-*.lock`, fazhi's manifests and
+/// write probe, and segment files (`<32 hex digits>.<ext>`).
+fn is_index_file(name: &str) -> bool {
+    let segment = name.len() > 33
+        && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit)
+        && name.as_bytes()[32] == b'.';
+    segment
+        || matches!(name, "meta.json" | ".managed.json" | ".fazhi-write-test")
+        || name.starts_with(".tantivy-")
+        || (name.starts_with("fazhi-manifest-") && name.ends_with(".json"))
+}
+
+/// Delete the index files in an index folder (not the lock, and nothing that
+/// is not an index file: `--index` may point at a folder holding other files).
 fn wipe_index_files(dir: &Path) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name == lock::LOCK_FILE || name == ".gitkeep" {
+        if name == lock::LOCK_FILE || !is_index_file(&name) {
             continue;
         }
         let path = entry.path();

@@ -53,10 +53,11 @@ pub fn acquire(index_dir: &Path) -> anyhow::Result<WriterLock> {
             return Err(e).with_context(|| format!("{}: cannot lock the index", path.display()));
         }
     }
-    file.set_len(0)?;
-    file.seek(SeekFrom::Start(0))?;
-    write!(file, "{}", std::process::id())?;
-    file.flush()?;
+    file.set_len(0)
+        .and_then(|()| file.seek(SeekFrom::Start(0)))
+        .and_then(|_| write!(file, "{}", std::process::id()))
+        .and_then(|()| file.flush())
+        .with_context(|| format!("{}: cannot write the index lock file", path.display()))?;
     Ok(WriterLock { _file: file })
 }
 
