@@ -878,11 +878,8 @@ fn files_vanishing_during_the_crawl() {
 }
 
 /// A file whose first half is UTF-8 and second half GB18030 (pages pasted
-/// together from two sites). Today `decode` falls back to chardetng, which
-/// picks windows-1252 for the whole file, so neither half is searchable.
-/// Expected: at least the larger, UTF-8 half is found.
+/// together from two sites): decoded line by line, so the UTF-8 half is found.
 #[test]
-#[ignore = "known ingest bug (src/ingest/decode.rs): a UTF-8 + GB18030 mix decodes as windows-1252; reported to the lead"]
 fn mixed_encoding_file_keeps_its_utf8_half_searchable() {
     let tmp = tempfile::tempdir().unwrap();
     let seeds = seeds();

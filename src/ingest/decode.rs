@@ -27,8 +27,57 @@ pub const SNIFF_LEN: usize = 1 << 20;
 /// "GB18030", "Big5", …). Invalid sequences become U+FFFD. Never panics.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     let (encoding, body) = detect(bytes);
+    if encoding != UTF_8
+        && encoding != UTF_16LE
+        && encoding != UTF_16BE
+        && let Some(mixed) = decode_mixed(body)
+    {
+        return mixed;
+    }
     let (text, _) = encoding.decode_without_bom_handling(body);
     (normalize(&text), encoding_name(encoding))
+}
+
+/// A file pasted together from UTF-8 and a legacy encoding (it happens when
+/// sites are scraped piecemeal): decode line by line. A line is taken as
+/// UTF-8 when it is valid UTF-8 with enough multi-byte content that a legacy
+/// encoding could not plausibly have produced it; the other lines are decoded
+/// with the encoding detected from them alone. `None` when the file has no
+/// such UTF-8 lines (then it is one legacy encoding).
+fn decode_mixed(bytes: &[u8]) -> Option<(String, &'static str)> {
+    const CONFIDENT_UTF8_BYTES: usize = 6;
+    let is_utf8_line = |line: &[u8]| {
+        line.iter().filter(|&&b| b >= 0x80).count() >= CONFIDENT_UTF8_BYTES
+            && std::str::from_utf8(line).is_ok()
+    };
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    if !lines.iter().any(|l| is_utf8_line(l)) {
+        return None;
+    }
+    let legacy: Vec<u8> = lines
+        .iter()
+        .filter(|l| std::str::from_utf8(l).is_err())
+        .flat_map(|l| l.iter().copied())
+        .take(SNIFF_LEN)
+        .collect();
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(&legacy, true);
+    let legacy_encoding = widen(detector.guess(None, false));
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    for line in lines {
+        match std::str::from_utf8(line) {
+            Ok(s) => text.push_str(s),
+            Err(_) => text.push_str(&legacy_encoding.decode_without_bom_handling(line).0),
+        }
+    }
+    let name = match encoding_name(legacy_encoding) {
+        "GB18030" => "UTF-8+GB18030",
+        "Big5" => "UTF-8+Big5",
+        "Shift_JIS" => "UTF-8+Shift_JIS",
+        "EUC-KR" => "UTF-8+EUC-KR",
+        _ => "UTF-8+legacy",
+    };
+    Some((normalize(&text), name))
 }
 
 /// Decode with an encoding declared by the file itself (an HTML
@@ -227,6 +276,30 @@ fn normalize(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod mixed_tests {
+    use super::*;
+
+    #[test]
+    fn utf8_and_gb18030_halves_both_decode() {
+        let utf8 = "一、加强组织领导\n我局高度重视法治政府建设工作。\n";
+        let gbk_part = "二、推进依法行政\n全面落实行政执法三项制度。\n";
+        let mut bytes = utf8.as_bytes().to_vec();
+        bytes.extend_from_slice(&GB18030.encode(gbk_part).0);
+        let (text, name) = decode(&bytes);
+        assert_eq!(text, format!("{utf8}{gbk_part}"));
+        assert_eq!(name, "UTF-8+GB18030");
+    }
+
+    #[test]
+    fn pure_gb18030_is_not_mixed() {
+        let text = "二、推进依法行政\n全面落实行政执法三项制度，聘请法律顾问。\n";
+        let (decoded, name) = decode(&GB18030.encode(text).0);
+        assert_eq!(decoded, text);
+        assert_eq!(name, "GB18030");
+    }
 }
 
 #[cfg(test)]
