@@ -662,6 +662,6 @@ proptest! {
 
 #[test]
 fn limits_are_documented_values() {
-    assert_eq!(MAX_FILE_SIZE, 64 * 1024 * 1024);
+    assert_eq!(MAX_FILE_SIZE, 32 * 1024 * 1024);
     assert_eq!(MAX_DOCX_XML_SIZE, 64 * 1024 * 1024);
 }

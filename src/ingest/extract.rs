@@ -31,9 +31,9 @@ use super::crawl::io_cause;
 use super::decode::{decode, decode_declared, looks_binary};
 use super::{IngestError, LoadedText};
 
-/// Largest file `load` reads (64 MiB). Reports are a few hundred KiB at most;
+/// Largest file `load` reads (32 MiB). Reports are a few hundred KiB at most;
 /// anything near this is not a report and would only cost memory.
-pub const MAX_FILE_SIZE: u64 = 64 << 20;
+pub const MAX_FILE_SIZE: u64 = 32 << 20;
 
 /// Largest decompressed `word/document.xml` accepted (64 MiB). Checked against
 /// the size declared in the zip *and* enforced while inflating, so a zip bomb
