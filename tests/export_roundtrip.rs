@@ -338,3 +338,38 @@ fn needs_a_query_topic_or_all() {
     assert!(stderr(&out).contains("没有这个主题"));
     assert!(!dest.exists());
 }
+
+fn jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn topic_export_is_ordered_by_topic_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let topic = dir.path().join("pufa.jsonl");
+    let out = export(&["--topic", "普法", "-o", topic.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all = jsonl(&topic);
+    assert!(!all.is_empty());
+    let scores: Vec<f64> = all.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(scores[0] > 0.0);
+
+    // With a query: its hits within the topic, still by topic score.
+    let within = dir.path().join("pufa-xianfa.jsonl");
+    let out = export(&["宪法", "--topic", "普法", "-o", within.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let some = jsonl(&within);
+    assert!(!some.is_empty() && some.len() < all.len());
+    let ids: Vec<&Value> = all.iter().map(|h| &h["section_id"]).collect();
+    for h in &some {
+        assert!(ids.contains(&&h["section_id"]), "{h}");
+        assert_eq!(h["matched"], serde_json::json!(["宪法"]));
+    }
+    let scores: Vec<f64> = some.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
