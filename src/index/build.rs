@@ -320,6 +320,17 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
             .commit()
             .with_context(|| format!("{}: cannot commit the index", dir.display()))?;
         summary.committed = true;
+        // After a full build, merge into one segment: term queries on one
+        // segment run about twice as fast as on four. Incremental runs leave
+        // their small segments to tantivy's merge policy. A merge keeps the
+        // commit (and its payload); if it fails, the commit still stands.
+        let segments = index.searchable_segment_ids()?;
+        if (full || old_info.is_none()) && segments.len() > 1 {
+            writer
+                .merge(&segments)
+                .wait()
+                .with_context(|| format!("{}: merging segments failed", dir.display()))?;
+        }
         writer
             .wait_merging_threads()
             .with_context(|| format!("{}: merging segments failed", dir.display()))?;

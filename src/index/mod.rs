@@ -43,7 +43,7 @@ pub const MAX_TOPICS: usize = 32;
 pub fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
-            compression_level: Some(9),
+            compression_level: Some(3),
         }),
         docstore_blocksize: 65_536,
         ..Default::default()
