@@ -218,7 +218,8 @@ const FORMAT_OF: [Format; 3] = [Format::Text, Format::Html, Format::Docx];
 #[test]
 fn fuzz_regressions_and_seeds_replay() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let targets: [(&str, fn(&[u8])); 3] = [
+    type Check = fn(&[u8]);
+    let targets: [(&str, Check); 3] = [
         ("parse_file", checks::parse_file),
         ("html_extract", checks::html_extract),
         ("query_parse", checks::query_parse),

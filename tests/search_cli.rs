@@ -208,7 +208,7 @@ fn incremental_indexing() {
     std::fs::write(&path, text.replace("府院联动", "府院协同联动")).unwrap();
     let s = summary(&fx, &[]);
     assert!(s.contains("1 indexed") && s.contains("4 unchanged"), "{s}");
-    assert!(fx.search_json(&["府院协同联动"]).len() > 0);
+    assert!(!fx.search_json(&["府院协同联动"]).is_empty());
     assert_eq!(fx.search_json(&["--limit", "0", "府院联动"]).len(), 0);
     // A new file is added, a deleted one removed.
     std::fs::copy(fx.corpus().join("004_86065a5a5a10b58f.txt"), fx.corpus().join("copy.txt")).unwrap();

@@ -50,7 +50,6 @@ fn width_variant(s: &str) -> String {
         .map(|c| match c {
             '!'..='~' if !c.is_ascii_alphabetic() => char::from_u32(c as u32 + 0xfee0).unwrap_or(c),
             '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '，' => ',',
             '、' => ',',
             _ => c,
         })
