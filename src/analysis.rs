@@ -119,7 +119,11 @@ impl Tokenizer for ExactTokenizer {
         for c in text.chars() {
             fold_char(c, |d| chars.push(d));
         }
-        ExactTokenStream { chars, next: 0, token: Token::default() }
+        ExactTokenStream {
+            chars,
+            next: 0,
+            token: Token::default(),
+        }
     }
 }
 
@@ -209,7 +213,9 @@ pub struct JiebaTokenizer {
 impl JiebaTokenizer {
     /// Search mode (words plus their dictionary sub-words): for indexing.
     pub fn for_indexing() -> Self {
-        JiebaTokenizer { mode: TokenizeMode::Search }
+        JiebaTokenizer {
+            mode: TokenizeMode::Search,
+        }
     }
 }
 
@@ -334,11 +340,13 @@ mod tests {
 
     #[test]
     fn jieba_keeps_domain_terms_and_drops_punctuation() {
-        let toks: Vec<String> =
-            tokens(JiebaTokenizer::for_indexing(), "建立重大行政决策合法性审查制度，聘请法律顾问。")
-                .into_iter()
-                .map(|(_, t)| t)
-                .collect();
+        let toks: Vec<String> = tokens(
+            JiebaTokenizer::for_indexing(),
+            "建立重大行政决策合法性审查制度，聘请法律顾问。",
+        )
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
         assert!(toks.contains(&"合法性审查".to_string()), "{toks:?}");
         assert!(toks.contains(&"法律顾问".to_string()), "{toks:?}");
         assert!(!toks.iter().any(|t| t == "，" || t == "。"));

@@ -17,7 +17,10 @@ fn protect_exclusions(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std
             return arg;
         }
         match arg.to_str() {
-            Some(s) if s.starts_with('-') && s[1..].starts_with(|c: char| !c.is_ascii() || c == '"') => {
+            Some(s)
+                if s.starts_with('-')
+                    && s[1..].starts_with(|c: char| !c.is_ascii() || c == '"') =>
+            {
                 format!("－{}", &s[1..]).into()
             }
             _ => arg,

@@ -44,12 +44,20 @@ pub mod style {
 
 /// Wrap `s` in an ANSI style when colouring.
 pub fn paint(s: &str, ansi: &str, color: bool) -> String {
-    if color { format!("{ansi}{s}{}", style::RESET) } else { s.to_string() }
+    if color {
+        format!("{ansi}{s}{}", style::RESET)
+    } else {
+        s.to_string()
+    }
 }
 
 /// Mark highlighted char ranges: colour on a terminal, 【】 otherwise.
 pub fn mark(text: &str, highlights: &[(usize, usize)], color: bool) -> String {
-    let (open, close) = if color { (style::MATCH, style::RESET) } else { ("【", "】") };
+    let (open, close) = if color {
+        (style::MATCH, style::RESET)
+    } else {
+        ("【", "】")
+    };
     let mut out = String::with_capacity(text.len() + highlights.len() * 8);
     let mut next = highlights.iter().peekable();
     let mut open_until: Option<usize> = None;
@@ -106,8 +114,23 @@ pub struct HitRow<'a> {
 
 /// Column names of [`HitRow`], in order.
 pub const HIT_COLUMNS: [&str; 17] = [
-    "rank", "score", "bureau", "province", "city", "county", "report_year", "publish_date", "title",
-    "heading_path", "snippet", "matched", "path", "line_start", "line_end", "doc_id", "section_id",
+    "rank",
+    "score",
+    "bureau",
+    "province",
+    "city",
+    "county",
+    "report_year",
+    "publish_date",
+    "title",
+    "heading_path",
+    "snippet",
+    "matched",
+    "path",
+    "line_start",
+    "line_end",
+    "doc_id",
+    "section_id",
 ];
 
 impl<'a> HitRow<'a> {
@@ -136,7 +159,11 @@ impl<'a> HitRow<'a> {
 }
 
 /// Write items as a JSON array (pretty) or JSON lines.
-pub fn write_json<T: Serialize>(out: &mut impl Write, items: &[T], lines: bool) -> anyhow::Result<()> {
+pub fn write_json<T: Serialize>(
+    out: &mut impl Write,
+    items: &[T],
+    lines: bool,
+) -> anyhow::Result<()> {
     if lines {
         for item in items {
             serde_json::to_writer(&mut *out, item)?;
@@ -151,8 +178,15 @@ pub fn write_json<T: Serialize>(out: &mut impl Write, items: &[T], lines: bool) 
 }
 
 /// Write serialisable rows as CSV (`,`) or TSV (`\t`), with a header.
-pub fn write_delimited<T: Serialize>(out: impl Write, rows: impl IntoIterator<Item = T>, delimiter: u8) -> anyhow::Result<()> {
-    let mut w = csv::WriterBuilder::new().delimiter(delimiter).has_headers(true).from_writer(out);
+pub fn write_delimited<T: Serialize>(
+    out: impl Write,
+    rows: impl IntoIterator<Item = T>,
+    delimiter: u8,
+) -> anyhow::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .from_writer(out);
     for row in rows {
         w.serialize(row)?;
     }
@@ -185,7 +219,11 @@ pub fn print_hits(hits: &[Hit], format: Format) -> anyhow::Result<()> {
 pub fn write_hit(out: &mut impl Write, h: &Hit, color: bool) -> io::Result<()> {
     let bureau = h.bureau.as_deref().unwrap_or("(未知单位)");
     let year = h.report_year.map(|y| format!(" · {y}")).unwrap_or_default();
-    let heading = if h.heading_path.is_empty() { "(正文前言)".to_string() } else { h.heading_path.join(" › ") };
+    let heading = if h.heading_path.is_empty() {
+        "(正文前言)".to_string()
+    } else {
+        h.heading_path.join(" › ")
+    };
     writeln!(
         out,
         "{} {}{} · {}",
@@ -194,7 +232,11 @@ pub fn write_hit(out: &mut impl Write, h: &Hit, color: bool) -> io::Result<()> {
         year,
         heading
     )?;
-    writeln!(out, "     {}", paint(&format!("{}:{}", h.path, h.line_start), style::PATH, color))?;
+    writeln!(
+        out,
+        "     {}",
+        paint(&format!("{}:{}", h.path, h.line_start), style::PATH, color)
+    )?;
     writeln!(out, "     {}", mark(&h.snippet, &h.highlights, color))?;
     writeln!(out)
 }
@@ -206,7 +248,10 @@ mod tests {
     #[test]
     fn mark_plain_and_colour() {
         assert_eq!(mark("abcdef", &[(1, 3), (4, 6)], false), "a【bc】d【ef】");
-        assert_eq!(mark("法治政府", &[(0, 2)], true), "\x1b[1;31m法治\x1b[0m政府");
+        assert_eq!(
+            mark("法治政府", &[(0, 2)], true),
+            "\x1b[1;31m法治\x1b[0m政府"
+        );
         assert_eq!(mark("abc", &[], false), "abc");
     }
 }

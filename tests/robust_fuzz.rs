@@ -17,12 +17,18 @@ use proptest::prelude::*;
 use zip::write::SimpleFileOptions;
 
 fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 fn seed_texts() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
         .iter()
@@ -44,7 +50,8 @@ fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Edit::Flip(i, b)),
         (any::<usize>()).prop_map(Edit::Cut),
-        (any::<usize>(), prop::collection::vec(any::<u8>(), 0..16)).prop_map(|(i, v)| Edit::Insert(i, v)),
+        (any::<usize>(), prop::collection::vec(any::<u8>(), 0..16))
+            .prop_map(|(i, v)| Edit::Insert(i, v)),
         (any::<usize>()).prop_map(Edit::Truncate),
     ]
 }
@@ -227,31 +234,89 @@ fn fuzz_regressions_and_seeds_replay() {
     let mut replayed = 0;
     for (target, run) in targets {
         for kind in ["regressions", "seeds"] {
-            let Ok(entries) = std::fs::read_dir(root.join(kind).join(target)) else { continue };
+            let Ok(entries) = std::fs::read_dir(root.join(kind).join(target)) else {
+                continue;
+            };
             for entry in entries {
                 let path = entry.unwrap().path();
-                if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                if path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                {
                     continue;
                 }
                 let data = std::fs::read(&path).unwrap();
                 let outcome = std::panic::catch_unwind(|| run(&data));
-                assert!(outcome.is_ok(), "{} fails its invariants again", path.display());
+                assert!(
+                    outcome.is_ok(),
+                    "{} fails its invariants again",
+                    path.display()
+                );
                 replayed += 1;
             }
         }
     }
-    assert!(replayed >= 6, "fuzz seeds/regressions missing ({replayed} replayed)");
+    assert!(
+        replayed >= 6,
+        "fuzz seeds/regressions missing ({replayed} replayed)"
+    );
 }
 
 /// Queries that broke or could break the parser: each parses or is a
 /// positioned error (in-process), never a panic.
 const TRICKY_QUERIES: &[&str] = &[
-    "", " ", "\u{3000}", "-", "－", "--", "-|", "-\"", "-\"\"", "\"", "\"\"", "\" \"", "“", "”法律”", "＂法律",
-    "|", "||", "｜", "OR", "OR OR", "a OR", "OR a", "a OR OR b", "a | | b", "a OR -b", "-a OR b", "-a", "-a -b",
-    "a -", "a - b", "、，。", "\"、\"", "-、", "\u{0}", "\u{200b}", "\u{feff}", "法律\u{0}顾问", "a\"b", "a\"b\"c\"",
-    "\"a\" OR", "“a” | “b”", "ｏｒ", "or", "Or", "OR-a", "-OR", "－\"宪法\"", "a\u{3000}OR\u{3000}b",
+    "",
+    " ",
+    "\u{3000}",
+    "-",
+    "－",
+    "--",
+    "-|",
+    "-\"",
+    "-\"\"",
+    "\"",
+    "\"\"",
+    "\" \"",
+    "“",
+    "”法律”",
+    "＂法律",
+    "|",
+    "||",
+    "｜",
+    "OR",
+    "OR OR",
+    "a OR",
+    "OR a",
+    "a OR OR b",
+    "a | | b",
+    "a OR -b",
+    "-a OR b",
+    "-a",
+    "-a -b",
+    "a -",
+    "a - b",
+    "、，。",
+    "\"、\"",
+    "-、",
+    "\u{0}",
+    "\u{200b}",
+    "\u{feff}",
+    "法律\u{0}顾问",
+    "a\"b",
+    "a\"b\"c\"",
+    "\"a\" OR",
+    "“a” | “b”",
+    "ｏｒ",
+    "or",
+    "Or",
+    "OR-a",
+    "-OR",
+    "－\"宪法\"",
+    "a\u{3000}OR\u{3000}b",
     // Found by query_parse_on_query_soup: the message quoted a tab and a line break.
-    "ＡＢＣ＂\t\n|\"", "\"\n\"", "a\tOR\rb",
+    "ＡＢＣ＂\t\n|\"",
+    "\"\n\"",
+    "a\tOR\rb",
 ];
 
 #[test]
@@ -286,10 +351,16 @@ fn bad_queries_are_usage_errors_in_the_cli() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{q:?}: {stderr}");
-        assert!(stderr.starts_with("fazhi: bad query at character "), "{q:?}: {stderr}");
+        assert!(
+            stderr.starts_with("fazhi: bad query at character "),
+            "{q:?}: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{q:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{q:?}");
-        assert!(!index.exists(), "{q:?}: a bad query must not build an index");
+        assert!(
+            !index.exists(),
+            "{q:?}: a bad query must not build an index"
+        );
     }
     assert!(bad >= 30, "only {bad} bad queries tried");
 }

@@ -26,15 +26,30 @@ fn exit_codes() {
     assert!(stdout(&none).is_empty());
     let bad = fx.run(&["search", "普法 \"宪法"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("unbalanced quote"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("unbalanced quote"),
+        "{}",
+        stderr(&bad)
+    );
     assert!(stderr(&bad).contains("character 4"), "{}", stderr(&bad));
     assert_eq!(fx.run(&["search", "OR"]).status.code(), Some(2));
-    assert_eq!(fx.run(&["search", "普法", "--year", "20x"]).status.code(), Some(2));
-    assert_eq!(fx.run(&["search", "普法", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(
+        fx.run(&["search", "普法", "--year", "20x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        fx.run(&["search", "普法", "--format", "xml"]).status.code(),
+        Some(2)
+    );
     assert_eq!(fx.run(&["search"]).status.code(), Some(2));
     // No index and no corpus: a clear error.
     let empty = tempfile::tempdir().unwrap();
-    let out = fx.cmd().current_dir(empty.path()).args(["search", "普法"]).output().unwrap();
+    let out = fx
+        .cmd()
+        .current_dir(empty.path())
+        .args(["search", "普法"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no index"), "{}", stderr(&out));
 }
@@ -47,8 +62,23 @@ fn formats_carry_the_same_hits() {
     for (i, h) in json.iter().enumerate() {
         assert_eq!(h["rank"].as_u64(), Some(i as u64 + 1));
         for key in [
-            "score", "doc_id", "section_id", "path", "line_start", "line_end", "bureau", "province", "city",
-            "county", "report_year", "publish_date", "title", "heading", "heading_path", "snippet", "matched",
+            "score",
+            "doc_id",
+            "section_id",
+            "path",
+            "line_start",
+            "line_end",
+            "bureau",
+            "province",
+            "city",
+            "county",
+            "report_year",
+            "publish_date",
+            "title",
+            "heading",
+            "heading_path",
+            "snippet",
+            "matched",
         ] {
             assert!(h.get(key).is_some(), "missing {key} in {h}");
         }
@@ -60,14 +90,22 @@ fn formats_carry_the_same_hits() {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 
     let jsonl = stdout(&fx.run(&["search", "合法性审查", "--limit", "0", "--format", "jsonl"]));
-    let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines, json);
 
     for (format, delim) in [("csv", b','), ("tsv", b'\t')] {
         let out = fx.run(&["search", "合法性审查", "--limit", "0", "--format", format]);
-        let mut reader = csv::ReaderBuilder::new().delimiter(delim).from_reader(out.stdout.as_slice());
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .from_reader(out.stdout.as_slice());
         let headers = reader.headers().unwrap().clone();
-        assert_eq!(headers.iter().collect::<Vec<_>>(), fazhi::output::HIT_COLUMNS.to_vec());
+        assert_eq!(
+            headers.iter().collect::<Vec<_>>(),
+            fazhi::output::HIT_COLUMNS.to_vec()
+        );
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), json.len());
         for (row, hit) in rows.iter().zip(&json) {
@@ -103,7 +141,10 @@ fn boolean_operators() {
     assert!(both > 0 && without > 0);
     assert_eq!(pufa, both + without);
     let or = n(&["府院联动 OR 最多跑一次"]);
-    assert_eq!(or, n(&["府院联动"]) + n(&["最多跑一次"]) - n(&["府院联动", "最多跑一次"]));
+    assert_eq!(
+        or,
+        n(&["府院联动"]) + n(&["最多跑一次"]) - n(&["府院联动", "最多跑一次"])
+    );
     assert_eq!(or, n(&["府院联动", "|", "最多跑一次"]));
     let hits = fx.search_json(&["--limit", "0", "府院联动 OR 最多跑一次"]);
     for h in hits {
@@ -115,20 +156,35 @@ fn boolean_operators() {
 #[test]
 fn within_sentence_and_paragraph() {
     let fx = Fixture::indexed();
-    let n = |extra: &[&str]| fx.search_json(&[&["--limit", "0", "法律顾问", "合法性审查"], extra].concat()).len();
+    let n = |extra: &[&str]| {
+        fx.search_json(&[&["--limit", "0", "法律顾问", "合法性审查"], extra].concat())
+            .len()
+    };
     let section = n(&[]);
     let paragraph = n(&["--within", "paragraph"]);
     let sentence = n(&["--within", "sentence"]);
     assert!(sentence > 0);
-    assert!(sentence <= paragraph && paragraph <= section, "{sentence} {paragraph} {section}");
+    assert!(
+        sentence <= paragraph && paragraph <= section,
+        "{sentence} {paragraph} {section}"
+    );
     // Checked independently: every sentence hit has both terms in one sentence.
-    let hits = fx.search_json(&["--limit", "0", "法律顾问", "合法性审查", "--within", "sentence"]);
+    let hits = fx.search_json(&[
+        "--limit",
+        "0",
+        "法律顾问",
+        "合法性审查",
+        "--within",
+        "sentence",
+    ]);
     for h in hits {
         let id = h["section_id"].as_str().unwrap();
         let shown: Vec<serde_json::Value> =
             serde_json::from_slice(&fx.run(&["show", id, "--format", "json"]).stdout).unwrap();
         let body = shown[0]["body"].as_str().unwrap();
-        let ok = body.split(['。', '；', '！', '？', '\n']).any(|s| s.contains("法律顾问") && s.contains("合法性审查"));
+        let ok = body
+            .split(['。', '；', '！', '？', '\n'])
+            .any(|s| s.contains("法律顾问") && s.contains("合法性审查"));
         assert!(ok, "{id}: no sentence with both terms");
     }
 }
@@ -150,7 +206,11 @@ fn filters() {
     assert!(!y2020.is_empty());
     assert!(y2020.iter().all(|h| h["report_year"] == 2020));
     let range = by(&["--year", "2021..2023"]);
-    assert!(range.iter().all(|h| (2021..=2023).contains(&h["report_year"].as_u64().unwrap())));
+    assert!(
+        range
+            .iter()
+            .all(|h| (2021..=2023).contains(&h["report_year"].as_u64().unwrap()))
+    );
     assert_eq!(range.len() + y2020.len(), all.len());
     assert!(by(&["--bureau", "不存在的局"]).is_empty());
 }
@@ -211,12 +271,17 @@ fn incremental_indexing() {
     assert!(!fx.search_json(&["府院协同联动"]).is_empty());
     assert_eq!(fx.search_json(&["--limit", "0", "府院联动"]).len(), 0);
     // A new file is added, a deleted one removed.
-    std::fs::copy(fx.corpus().join("004_86065a5a5a10b58f.txt"), fx.corpus().join("copy.txt")).unwrap();
+    std::fs::copy(
+        fx.corpus().join("004_86065a5a5a10b58f.txt"),
+        fx.corpus().join("copy.txt"),
+    )
+    .unwrap();
     std::fs::remove_file(fx.corpus().join("003_ac17fba514662512.txt")).unwrap();
     let s = summary(&fx, &[]);
     assert!(s.contains("1 indexed") && s.contains("1 removed"), "{s}");
     assert!(fx.search_json(&["--limit", "0", "许昌"]).is_empty());
-    let stats: serde_json::Value = serde_json::from_slice(&fx.run(&["stats", "--format", "json"]).stdout).unwrap();
+    let stats: serde_json::Value =
+        serde_json::from_slice(&fx.run(&["stats", "--format", "json"]).stdout).unwrap();
     assert_eq!(stats["reports"], 5);
     // --rebuild re-indexes everything and gives the same hits.
     let before = fx.search_json(&["--limit", "0", "法治"]);
@@ -224,7 +289,10 @@ fn incremental_indexing() {
     assert!(s.contains("5 indexed"), "{s}");
     let after = fx.search_json(&["--limit", "0", "法治"]);
     let ids = |v: &[serde_json::Value]| {
-        let mut ids: Vec<String> = v.iter().map(|h| h["section_id"].as_str().unwrap().to_string()).collect();
+        let mut ids: Vec<String> = v
+            .iter()
+            .map(|h| h["section_id"].as_str().unwrap().to_string())
+            .collect();
         ids.sort();
         ids
     };
@@ -237,12 +305,19 @@ fn index_from_another_version_asks_for_rebuild() {
     let meta_path = fx.index().join("meta.json");
     let meta = std::fs::read_to_string(&meta_path).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&meta).unwrap();
-    let payload = v["payload"].as_str().unwrap().replace("\"schema_version\":1", "\"schema_version\":999");
+    let payload = v["payload"]
+        .as_str()
+        .unwrap()
+        .replace("\"schema_version\":1", "\"schema_version\":999");
     v["payload"] = serde_json::Value::String(payload);
     std::fs::write(&meta_path, serde_json::to_string(&v).unwrap()).unwrap();
     let out = fx.run(&["search", "普法"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("fazhi index --rebuild"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fazhi index --rebuild"),
+        "{}",
+        stderr(&out)
+    );
     let out = fx.run(&["index"]);
     assert_eq!(out.status.code(), Some(2));
     summary(&fx, &["--rebuild"]);
@@ -255,7 +330,11 @@ fn a_second_writer_is_refused() {
     let lock = fazhi::index::lock::acquire(&fx.index()).unwrap();
     let out = fx.run(&["index"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("index is locked by another fazhi index"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("index is locked by another fazhi index"),
+        "{}",
+        stderr(&out)
+    );
     // Searching is never blocked by a writer.
     assert_eq!(fx.run(&["search", "普法"]).status.code(), Some(0));
     drop(lock);
@@ -266,10 +345,22 @@ fn a_second_writer_is_refused() {
 fn global_options_and_env() {
     let fx = Fixture::new();
     let other = fx.dir.path().join("elsewhere");
-    let out = fx.cmd().args(["--index", other.to_str().unwrap(), "index", "--quiet"]).output().unwrap();
+    let out = fx
+        .cmd()
+        .args(["--index", other.to_str().unwrap(), "index", "--quiet"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(other.join("meta.json").is_file());
-    let out = fx.cmd().env("FAZHI_INDEX", &other).args(["search", "普法"]).output().unwrap();
+    let out = fx
+        .cmd()
+        .env("FAZHI_INDEX", &other)
+        .args(["search", "普法"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert!(!fx.index().exists(), "FAZHI_INDEX must be used instead of ./index");
+    assert!(
+        !fx.index().exists(),
+        "FAZHI_INDEX must be used instead of ./index"
+    );
 }

@@ -76,7 +76,8 @@ fn corpus_sections(fx: &Fixture) -> Vec<Unit> {
     let mut units = Vec::new();
     for r in &reports {
         let name = file_name(r["path"].as_str().unwrap());
-        let mut sections: Vec<&serde_json::Value> = r["sections"].as_array().unwrap().iter().collect();
+        let mut sections: Vec<&serde_json::Value> =
+            r["sections"].as_array().unwrap().iter().collect();
         for extra in ["preamble", "closing"] {
             if r[extra].is_object() {
                 sections.push(&r[extra]);
@@ -108,7 +109,11 @@ fn is_query_syntax(c: char) -> bool {
 fn search_equals_grep_on_normalised_text() {
     let fx = Fixture::indexed();
     let units = corpus_sections(&fx);
-    assert!(units.len() > 80, "expected the five reports' sections, got {}", units.len());
+    assert!(
+        units.len() > 80,
+        "expected the five reports' sections, got {}",
+        units.len()
+    );
     let mut rng = Rng(20261122);
     let mut checked = 0;
     let mut failures = Vec::new();
@@ -120,12 +125,18 @@ fn search_equals_grep_on_normalised_text() {
         }
         let len = 1 + rng.below(8);
         let start = rng.below(u.original.len());
-        let raw: String = u.original[start..(start + len).min(u.original.len())].iter().collect();
+        let raw: String = u.original[start..(start + len).min(u.original.len())]
+            .iter()
+            .collect();
         if raw.chars().any(is_query_syntax) || contract_normalize(&raw).is_empty() {
             continue;
         }
         let variant = rng.below(3);
-        let text = if variant == 2 { width_variant(&raw) } else { raw.clone() };
+        let text = if variant == 2 {
+            width_variant(&raw)
+        } else {
+            raw.clone()
+        };
         let needle = contract_normalize(&text);
         if needle.is_empty() || text.chars().any(is_query_syntax) {
             continue;
@@ -135,10 +146,17 @@ fn search_equals_grep_on_normalised_text() {
             && !text.chars().any(|c| c.is_whitespace() || c == '\u{3000}')
             && !text.starts_with(['-', '－'])
             && text != "OR";
-        let query = if bare_ok { text.clone() } else { format!("\"{text}\"") };
+        let query = if bare_ok {
+            text.clone()
+        } else {
+            format!("\"{text}\"")
+        };
         kinds[variant] += 1;
-        let expected: BTreeSet<(String, u64)> =
-            units.iter().filter(|x| x.normalized.contains(&needle)).map(|x| x.key.clone()).collect();
+        let expected: BTreeSet<(String, u64)> = units
+            .iter()
+            .filter(|x| x.normalized.contains(&needle))
+            .map(|x| x.key.clone())
+            .collect();
         let hits = fx.search_json(&["--limit", "0", "--", &query]);
         let actual: BTreeSet<(String, u64)> = hits
             .iter()
@@ -159,8 +177,16 @@ fn search_equals_grep_on_normalised_text() {
         }
         checked += 1;
     }
-    println!("grep parity: {checked} queries (bare {}, quoted {}, width variants {})", kinds[0], kinds[1], kinds[2]);
-    assert!(failures.is_empty(), "{} of {checked} queries differ from grep:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "grep parity: {checked} queries (bare {}, quoted {}, width variants {})",
+        kinds[0], kinds[1], kinds[2]
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} queries differ from grep:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -172,11 +198,19 @@ fn matching_contract_examples() {
     assert!(count("双随机一公开") > 0);
     assert_eq!(count("行政执法三项制度"), count("\"行政执法“三项制度”\""));
     assert!(count("行政执法三项制度") > 0);
-    assert_eq!(count("\"(2021-2025年)\""), count("\"（２０２１－２０２５年）\""));
+    assert_eq!(
+        count("\"(2021-2025年)\""),
+        count("\"（２０２１－２０２５年）\"")
+    );
     // A bare term is a string, not its words apart: 合法性审查 needs the whole string.
     let whole = fx.search_json(&["--limit", "0", "合法性审查"]);
     for h in &whole {
-        let m: Vec<&str> = h["matched"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let m: Vec<&str> = h["matched"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert_eq!(m, vec!["合法性审查"]);
     }
     assert!(count("合法 审查") >= whole.len());

@@ -15,7 +15,9 @@ pub const FORMATS: [Format; 3] = [Format::Text, Format::Html, Format::Docx];
 
 /// `parse_file` target: byte 0 picks the format, the rest is the file.
 pub fn parse_file(data: &[u8]) {
-    let Some((&selector, bytes)) = data.split_first() else { return };
+    let Some((&selector, bytes)) = data.split_first() else {
+        return;
+    };
     check_file(bytes, FORMATS[usize::from(selector) % FORMATS.len()]);
 }
 
@@ -25,7 +27,10 @@ pub fn check_file(bytes: &[u8], format: Format) {
     let (text, encoding) = match extract_bytes(bytes, format) {
         Ok(ok) => ok,
         Err(cause) => {
-            assert!(!cause.is_empty() && !cause.contains('\n'), "bad cause {cause:?}");
+            assert!(
+                !cause.is_empty() && !cause.contains('\n'),
+                "bad cause {cause:?}"
+            );
             return;
         }
     };
@@ -37,7 +42,11 @@ pub fn check_file(bytes: &[u8], format: Format) {
     assert!(!text.contains('\r'), "line breaks must be \\n only");
     let _ = clean::paragraphs(&text);
     let lines = text.split('\n').count();
-    let loaded = LoadedText { text, encoding: encoding.to_string(), content_hash: String::new() };
+    let loaded = LoadedText {
+        text,
+        encoding: encoding.to_string(),
+        content_hash: String::new(),
+    };
     let report = parse_report("fuzz.txt", "fuzz", &loaded);
     let mut ids = std::collections::HashSet::new();
     for s in report.searchable_sections() {
@@ -77,7 +86,10 @@ pub fn query_parse(data: &[u8]) {
 pub fn check_query(query: &str) {
     match parse(query) {
         Ok(q) => {
-            assert!(q.positive_atoms().next().is_some(), "{query:?}: no positive term");
+            assert!(
+                q.positive_atoms().next().is_some(),
+                "{query:?}: no positive term"
+            );
             for c in &q.clauses {
                 let atoms: Vec<_> = match c {
                     fazhi::query::Clause::Any(atoms) => atoms.iter().collect(),
@@ -91,7 +103,11 @@ pub fn check_query(query: &str) {
             }
         }
         Err(e) => {
-            assert!(e.position <= query.chars().count(), "{query:?}: position {} past the end", e.position);
+            assert!(
+                e.position <= query.chars().count(),
+                "{query:?}: position {} past the end",
+                e.position
+            );
             assert!(!e.message.is_empty());
             let shown = e.to_string();
             assert!(shown.starts_with("bad query at character "), "{shown}");

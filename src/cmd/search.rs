@@ -58,7 +58,11 @@ pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<ExitCode> {
                 Ok(slot) => slot,
                 Err(code) => return Ok(code),
             };
-            let boost = TopicBoost { slot, min_score: taxonomy.scoring().main_min, weight: TOPIC_BOOST };
+            let boost = TopicBoost {
+                slot,
+                min_score: taxonomy.scoring().main_min,
+                weight: TOPIC_BOOST,
+            };
             (handle, Some(boost))
         }
     };

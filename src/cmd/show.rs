@@ -52,7 +52,10 @@ fn resolve(handle: &IndexHandle, id: &str) -> anyhow::Result<(Vec<StoredSection>
         return Ok((all, Some(id.to_string())));
     }
     if is_doc_id(id) {
-        return Ok((sections_for(handle, Term::from_field_text(f.doc_id, id))?, None));
+        return Ok((
+            sections_for(handle, Term::from_field_text(f.doc_id, id))?,
+            None,
+        ));
     }
     let (path, line) = match id.rsplit_once(':') {
         Some((p, l)) if l.parse::<u64>().is_ok() => (p, l.parse::<u64>().ok()),
@@ -80,14 +83,20 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let handle = open_or_build(&global.index, &global.corpus)?;
     let (sections, focus) = resolve(&handle, &args.id)?;
     if sections.is_empty() {
-        return Ok(super::fail(format!("{}: no such section, report or path in the index", args.id)));
+        return Ok(super::fail(format!(
+            "{}: no such section, report or path in the index",
+            args.id
+        )));
     }
     let shown: Vec<&StoredSection> = match &focus {
         Some(id) => sections.iter().filter(|s| &s.section_id == id).collect(),
         None => sections.iter().collect(),
     };
     if shown.is_empty() {
-        return Ok(super::fail(format!("{}: no such section in the index", args.id)));
+        return Ok(super::fail(format!(
+            "{}: no such section in the index",
+            args.id
+        )));
     }
     if args.format == "json" {
         println!("{}", serde_json::to_string_pretty(&shown)?);
@@ -97,20 +106,42 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let first = shown[0];
     println!(
         "{} · {} · {}",
-        paint(first.bureau.as_deref().unwrap_or("(未知单位)"), style::BOLD, color),
-        first.report_year.map(|y| y.to_string()).unwrap_or_else(|| "?".into()),
+        paint(
+            first.bureau.as_deref().unwrap_or("(未知单位)"),
+            style::BOLD,
+            color
+        ),
+        first
+            .report_year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "?".into()),
         first.title.as_deref().unwrap_or("(无标题)")
     );
-    let region: Vec<&str> =
-        [&first.province, &first.city, &first.county].iter().filter_map(|o| o.as_deref()).collect();
+    let region: Vec<&str> = [&first.province, &first.city, &first.county]
+        .iter()
+        .filter_map(|o| o.as_deref())
+        .collect();
     if !region.is_empty() {
         println!("{}", region.join(" "));
     }
     if focus.is_some() {
         // Context: the heading path above, and the neighbours.
         let s = first;
-        let idx = sections.iter().position(|x| x.section_id == s.section_id).unwrap_or(0);
-        println!("{}", paint(&format!("{}:{}-{}  [{}]", s.path, s.line_start, s.line_end, s.section_id), style::PATH, color));
+        let idx = sections
+            .iter()
+            .position(|x| x.section_id == s.section_id)
+            .unwrap_or(0);
+        println!(
+            "{}",
+            paint(
+                &format!(
+                    "{}:{}-{}  [{}]",
+                    s.path, s.line_start, s.line_end, s.section_id
+                ),
+                style::PATH,
+                color
+            )
+        );
         if !s.heading_path.is_empty() {
             println!("{}", s.heading_path.join(" › "));
         }
@@ -123,10 +154,24 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
         let next = sections.get(idx + 1);
         println!();
         if let Some(p) = prev {
-            println!("{}", paint(&format!("← {}  [{}]", heading_or_preamble(p), p.section_id), style::DIM, color));
+            println!(
+                "{}",
+                paint(
+                    &format!("← {}  [{}]", heading_or_preamble(p), p.section_id),
+                    style::DIM,
+                    color
+                )
+            );
         }
         if let Some(n) = next {
-            println!("{}", paint(&format!("→ {}  [{}]", heading_or_preamble(n), n.section_id), style::DIM, color));
+            println!(
+                "{}",
+                paint(
+                    &format!("→ {}  [{}]", heading_or_preamble(n), n.section_id),
+                    style::DIM,
+                    color
+                )
+            );
         }
     } else {
         println!("{}", paint(&first.path, style::PATH, color));
@@ -134,7 +179,11 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
             println!();
             let indent = "  ".repeat(s.level.saturating_sub(1) as usize);
             if !s.heading.is_empty() {
-                println!("{indent}{}  {}", paint(&s.heading, style::BOLD, color), paint(&format!(":{}", s.line_start), style::DIM, color));
+                println!(
+                    "{indent}{}  {}",
+                    paint(&s.heading, style::BOLD, color),
+                    paint(&format!(":{}", s.line_start), style::DIM, color)
+                );
             }
             for line in s.body.lines() {
                 println!("{indent}{line}");
@@ -145,5 +194,9 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
 }
 
 fn heading_or_preamble(s: &StoredSection) -> &str {
-    if s.heading.is_empty() { "(正文)" } else { &s.heading }
+    if s.heading.is_empty() {
+        "(正文)"
+    } else {
+        &s.heading
+    }
 }

@@ -34,7 +34,8 @@ fn space_usage(searcher: &tantivy::Searcher) -> anyhow::Result<Vec<(String, u64)
         for (component, per_field) in parts {
             for field in per_field.fields() {
                 let name = field.field_name();
-                *totals.entry(format!("{component} {name}")).or_default() += field.total().get_bytes();
+                *totals.entry(format!("{component} {name}")).or_default() +=
+                    field.total().get_bytes();
             }
         }
         *totals.entry("store".to_string()).or_default() += seg.store().total().get_bytes();
@@ -61,7 +62,12 @@ struct Stats {
 fn dir_size(dir: &std::path::Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {
-            entries.flatten().filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+            entries
+                .flatten()
+                .filter_map(|e| e.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
         })
         .unwrap_or(0)
 }
@@ -74,9 +80,14 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let mut by_province = BTreeMap::new();
     let mut bureaus = std::collections::BTreeSet::new();
     for r in reports.values() {
-        let y = r.report_year.map(|y| y.to_string()).unwrap_or_else(|| "unknown".into());
+        let y = r
+            .report_year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "unknown".into());
         *years.entry(y).or_insert(0) += 1;
-        *by_province.entry(r.province.clone().unwrap_or_else(|| "unknown".into())).or_insert(0) += 1;
+        *by_province
+            .entry(r.province.clone().unwrap_or_else(|| "unknown".into()))
+            .or_insert(0) += 1;
         if let Some(b) = &r.bureau {
             bureaus.insert(b.clone());
         }
@@ -99,11 +110,23 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
     println!("sections  {}", stats.sections);
     println!("bureaus   {}", stats.bureaus);
     println!("provinces {}", stats.provinces);
-    let years: Vec<String> = stats.years.iter().map(|(y, n)| format!("{y}: {n}")).collect();
+    let years: Vec<String> = stats
+        .years
+        .iter()
+        .map(|(y, n)| format!("{y}: {n}"))
+        .collect();
     println!("years     {}", years.join(", "));
-    let provs: Vec<String> = stats.by_province.iter().map(|(p, n)| format!("{p} {n}")).collect();
+    let provs: Vec<String> = stats
+        .by_province
+        .iter()
+        .map(|(p, n)| format!("{p} {n}"))
+        .collect();
     println!("by province  {}", provs.join(", "));
-    println!("index     {} ({:.2} MB)", stats.index_dir, stats.index_bytes as f64 / 1e6);
+    println!(
+        "index     {} ({:.2} MB)",
+        stats.index_dir,
+        stats.index_bytes as f64 / 1e6
+    );
     if args.space {
         for (part, bytes) in space_usage(&searcher)? {
             println!("  {:>10.3} MB  {part}", bytes as f64 / 1e6);

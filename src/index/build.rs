@@ -81,7 +81,11 @@ impl BuildSummary {
             self.removed,
             self.skipped.len(),
             secs,
-            if secs > 0.0 && self.indexed > 0 { format!(", {:.1} MB/s", mb / secs) } else { String::new() }
+            if secs > 0.0 && self.indexed > 0 {
+                format!(", {:.1} MB/s", mb / secs)
+            } else {
+                String::new()
+            }
         )
     }
 }
@@ -132,7 +136,10 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     std::fs::write(&probe, b"")
         .and_then(|()| std::fs::remove_file(&probe))
         .with_context(|| {
-            format!("{}: the index folder is not writable; fix its permissions or use another --index", dir.display())
+            format!(
+                "{}: the index folder is not writable; fix its permissions or use another --index",
+                dir.display()
+            )
         })?;
     if !opts.corpus.is_dir() {
         anyhow::bail!("{}: corpus folder not found", opts.corpus.display());
@@ -146,8 +153,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
         wipe_index_files(dir)?;
     }
     let (index, old_info) = if exists(dir) {
-        let index = Index::open_in_dir(dir)
-            .with_context(|| format!("{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)", dir.display()));
+        let index = Index::open_in_dir(dir).with_context(|| {
+            format!(
+                "{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)",
+                dir.display()
+            )
+        });
         let checked = index.and_then(|index| {
             let info = read_commit_info(&index, dir)?;
             if index.schema() != schema {
@@ -215,7 +226,11 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
             first
         })
         .collect();
-    let mut summary = BuildSummary { seen: files.len(), skipped: crawl_errors, ..Default::default() };
+    let mut summary = BuildSummary {
+        seen: files.len(),
+        skipped: crawl_errors,
+        ..Default::default()
+    };
     let progress = progress_bar(opts.progress, files.len() as u64);
 
     let mut manifest = Manifest::new();
@@ -236,7 +251,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                     }
                 }
                 Err(e) => {
-                    summary.skipped.push(IngestError::new(&file.path, io_cause(&e)));
+                    summary
+                        .skipped
+                        .push(IngestError::new(&file.path, io_cause(&e)));
                     progress.inc(1);
                 }
             }
@@ -265,8 +282,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                         let sections = match add_report(&writer, &fields, &report, &opts.taxonomy) {
                             Ok(n) => n,
                             Err(e) => {
-                                return Err(writer_failure(&mut writer, e))
-                                    .with_context(|| format!("{}: cannot write the index", dir.display()));
+                                return Err(writer_failure(&mut writer, e)).with_context(|| {
+                                    format!("{}: cannot write the index", dir.display())
+                                });
                             }
                         };
                         changed = true;
@@ -275,7 +293,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                         summary.bytes += *bytes;
                         manifest.insert(
                             file.rel_path.clone(),
-                            ManifestEntry { doc_id: file.doc_id.clone(), content_hash, sections, bytes: *bytes },
+                            ManifestEntry {
+                                doc_id: file.doc_id.clone(),
+                                content_hash,
+                                sections,
+                                bytes: *bytes,
+                            },
                         );
                     }
                     Err(e) => summary.skipped.push(e),
@@ -343,7 +366,10 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
 /// Why tantivy's writer threads died: `add_document` only says that they
 /// did; joining them, as `prepare_commit` does, returns their error (e.g.
 /// "No space left on device"). Nothing is committed either way.
-fn writer_failure(writer: &mut IndexWriter<TantivyDocument>, fallback: anyhow::Error) -> anyhow::Error {
+fn writer_failure(
+    writer: &mut IndexWriter<TantivyDocument>,
+    fallback: anyhow::Error,
+) -> anyhow::Error {
     match writer.prepare_commit() {
         Err(e) => e.into(),
         Ok(prepared) => {
@@ -376,7 +402,9 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
 
 /// Parse files on all cores, results in input order.
 fn parse_parallel(files: Vec<&SourceFile>) -> Vec<Result<(Report, String), IngestError>> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     if files.len() <= 1 || threads == 1 {
         return files.into_iter().map(parse_one).collect();
     }
@@ -391,7 +419,10 @@ fn parse_parallel(files: Vec<&SourceFile>) -> Vec<Result<(Report, String), Inges
             .flat_map(|h| {
                 h.join().unwrap_or_else(|_| {
                     // A panic in a parser is a bug; report it rather than lose the run.
-                    vec![Err(IngestError::new("<parser>", "internal error while parsing"))]
+                    vec![Err(IngestError::new(
+                        "<parser>",
+                        "internal error while parsing",
+                    ))]
                 })
             })
             .collect()
@@ -444,9 +475,7 @@ fn add_report(
             doc.add_u64(f.report_year, year as u64);
         }
         doc.add_text(f.heading, &section.heading);
-        let path: String = section
-            .heading_path
-            .join(&HEADING_PATH_SEP.to_string());
+        let path: String = section.heading_path.join(&HEADING_PATH_SEP.to_string());
         doc.add_text(f.heading_path, &path);
         doc.add_u64(f.level, u64::from(section.level));
         doc.add_u64(f.ordinal, section.ordinal as u64);
@@ -481,7 +510,9 @@ fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn remove_other_manifests(dir: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();

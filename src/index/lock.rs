@@ -35,7 +35,10 @@ pub fn acquire(index_dir: &Path) -> anyhow::Result<WriterLock> {
         .truncate(false)
         .open(&path)
         .with_context(|| {
-            format!("{}: cannot create the index lock file (is the index folder writable?)", path.display())
+            format!(
+                "{}: cannot create the index lock file (is the index folder writable?)",
+                path.display()
+            )
         })?;
     match file.try_lock() {
         Ok(()) => {}
@@ -43,7 +46,11 @@ pub fn acquire(index_dir: &Path) -> anyhow::Result<WriterLock> {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
             let holder = holder.trim();
-            let who = if holder.is_empty() { String::new() } else { format!(" (pid {holder})") };
+            let who = if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" (pid {holder})")
+            };
             bail!(
                 "index is locked by another fazhi index{who}: {}; wait for it to finish",
                 index_dir.display()
@@ -72,7 +79,10 @@ pub fn acquire(index_dir: &Path) -> anyhow::Result<WriterLock> {
 /// has ever run in the folder and there is nothing to lock against.
 pub fn open_for_reading(dir: &Path) -> tantivy::Result<Index> {
     let inner = MmapDirectory::open(dir)?;
-    Index::open(ReadOnlyLocks { inner, root: dir.to_path_buf() })
+    Index::open(ReadOnlyLocks {
+        inner,
+        root: dir.to_path_buf(),
+    })
 }
 
 /// An [`MmapDirectory`] whose locks fall back to read-only `flock`s.
@@ -83,7 +93,10 @@ struct ReadOnlyLocks {
 }
 
 fn is_denied(e: &std::io::Error) -> bool {
-    matches!(e.kind(), ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem)
+    matches!(
+        e.kind(),
+        ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+    )
 }
 
 impl Directory for ReadOnlyLocks {
@@ -116,7 +129,9 @@ impl Directory for ReadOnlyLocks {
             Err(LockError::IoError(e)) if is_denied(&e) => {
                 let file = match File::open(self.root.join(&lock.filepath)) {
                     Ok(file) => file,
-                    Err(e) if e.kind() == ErrorKind::NotFound => return Ok(DirectoryLock::from(Box::new(()))),
+                    Err(e) if e.kind() == ErrorKind::NotFound => {
+                        return Ok(DirectoryLock::from(Box::new(())));
+                    }
                     Err(e) => return Err(LockError::wrap_io_error(e)),
                 };
                 if lock.is_blocking {
@@ -140,8 +155,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = acquire(dir.path()).unwrap();
         let err = acquire(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("index is locked by another fazhi index"), "{err}");
-        assert!(err.contains(&format!("pid {}", std::process::id())), "{err}");
+        assert!(
+            err.contains("index is locked by another fazhi index"),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!("pid {}", std::process::id())),
+            "{err}"
+        );
         drop(first);
         acquire(dir.path()).unwrap();
     }

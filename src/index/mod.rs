@@ -18,8 +18,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
@@ -216,7 +215,10 @@ pub fn read_commit_info(index: &Index, dir: &Path) -> anyhow::Result<CommitInfo>
     let info: CommitInfo = serde_json::from_str(&payload)
         .map_err(|_| version_mismatch(dir, "unreadable fazhi commit record"))?;
     if info.schema_version != SCHEMA_VERSION {
-        return Err(version_mismatch(dir, &format!("schema {}", info.schema_version)));
+        return Err(version_mismatch(
+            dir,
+            &format!("schema {}", info.schema_version),
+        ));
     }
     Ok(info)
 }
@@ -224,7 +226,9 @@ pub fn read_commit_info(index: &Index, dir: &Path) -> anyhow::Result<CommitInfo>
 /// Whether `index` was created but never committed by fazhi (no payload, no
 /// segments): a first `fazhi index` is running, or was killed before its commit.
 pub fn never_committed(index: &Index) -> bool {
-    index.load_metas().is_ok_and(|m| m.payload.is_none() && m.segments.is_empty())
+    index
+        .load_metas()
+        .is_ok_and(|m| m.payload.is_none() && m.segments.is_empty())
 }
 
 /// Open the index in `dir` for searching, checking its version.
@@ -232,8 +236,12 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
     if !exists(dir) {
         bail!("no index at {}; run `fazhi index` first", dir.display());
     }
-    let index = lock::open_for_reading(dir)
-        .with_context(|| format!("{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)", dir.display()))?;
+    let index = lock::open_for_reading(dir).with_context(|| {
+        format!(
+            "{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)",
+            dir.display()
+        )
+    })?;
     let info = read_commit_info(&index, dir)?;
     let (schema, fields) = schema();
     if index.schema() != schema {
@@ -244,8 +252,19 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
-        .with_context(|| format!("{}: cannot read index (damaged? `fazhi index --rebuild` rebuilds it)", dir.display()))?;
-    Ok(IndexHandle { dir: dir.to_path_buf(), index, fields, reader, info })
+        .with_context(|| {
+            format!(
+                "{}: cannot read index (damaged? `fazhi index --rebuild` rebuilds it)",
+                dir.display()
+            )
+        })?;
+    Ok(IndexHandle {
+        dir: dir.to_path_buf(),
+        index,
+        fields,
+        reader,
+        info,
+    })
 }
 
 /// Load the manifest named by a commit.
@@ -256,8 +275,12 @@ pub fn read_manifest(dir: &Path, info: &CommitInfo) -> anyhow::Result<Manifest> 
     let path = dir.join(&info.manifest);
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read index manifest", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{}: damaged index manifest; run `fazhi index --rebuild`", path.display()))
+    serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: damaged index manifest; run `fazhi index --rebuild`",
+            path.display()
+        )
+    })
 }
 
 /// Open the index if it exists; otherwise, if a corpus exists, build it first

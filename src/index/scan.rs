@@ -43,7 +43,9 @@ pub fn reports(searcher: &Searcher) -> anyhow::Result<BTreeMap<String, ReportFac
         let county = ff.str("county")?;
         let year = ff.u64("report_year").ok();
         for doc in segment.doc_ids_alive() {
-            let Some(id) = first_str(&doc_id, doc, &mut buf) else { continue };
+            let Some(id) = first_str(&doc_id, doc, &mut buf) else {
+                continue;
+            };
             if let Some(facts) = out.get_mut(&id) {
                 facts.sections += 1;
                 continue;

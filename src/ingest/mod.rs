@@ -34,7 +34,10 @@ impl std::error::Error for IngestError {}
 
 impl IngestError {
     pub fn new(path: impl AsRef<Path>, cause: impl Into<String>) -> Self {
-        IngestError { path: path.as_ref().to_path_buf(), cause: cause.into() }
+        IngestError {
+            path: path.as_ref().to_path_buf(),
+            cause: cause.into(),
+        }
     }
 }
 
@@ -52,5 +55,9 @@ pub struct LoadedText {
 /// Read, decode, extract and parse one file into a [`crate::report::Report`].
 pub fn read_report(file: &SourceFile) -> Result<crate::report::Report, IngestError> {
     let loaded = extract::load(&file.path)?;
-    Ok(crate::report::parse_report(&file.rel_path, &file.doc_id, &loaded))
+    Ok(crate::report::parse_report(
+        &file.rel_path,
+        &file.doc_id,
+        &loaded,
+    ))
 }

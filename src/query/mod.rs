@@ -52,7 +52,11 @@ pub fn parse_years(s: &str) -> Result<(Option<u64>, Option<u64>), String> {
         if t.is_empty() {
             return Ok(None);
         }
-        t.parse::<u64>().ok().filter(|y| (1949..=2200).contains(y)).map(Some).ok_or_else(bad)
+        t.parse::<u64>()
+            .ok()
+            .filter(|y| (1949..=2200).contains(y))
+            .map(Some)
+            .ok_or_else(bad)
     };
     match s.split_once("..") {
         Some((a, b)) => {
@@ -162,7 +166,8 @@ impl StoredSection {
 }
 
 fn text_of(doc: &TantivyDocument, field: Field) -> Option<String> {
-    doc.get_first(field).and_then(|v| v.as_str().map(str::to_string))
+    doc.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
 }
 
 fn u64_of(doc: &TantivyDocument, field: Field) -> Option<u64> {
@@ -170,8 +175,14 @@ fn u64_of(doc: &TantivyDocument, field: Field) -> Option<u64> {
 }
 
 /// Read a section's stored fields.
-pub fn load_section(searcher: &Searcher, f: &Fields, addr: DocAddress) -> anyhow::Result<StoredSection> {
-    let doc: TantivyDocument = searcher.doc(addr).context("cannot read a document from the index")?;
+pub fn load_section(
+    searcher: &Searcher,
+    f: &Fields,
+    addr: DocAddress,
+) -> anyhow::Result<StoredSection> {
+    let doc: TantivyDocument = searcher
+        .doc(addr)
+        .context("cannot read a document from the index")?;
     let heading_path = text_of(&doc, f.heading_path).unwrap_or_default();
     Ok(StoredSection {
         doc_id: text_of(&doc, f.doc_id).unwrap_or_default(),
@@ -194,7 +205,10 @@ pub fn load_section(searcher: &Searcher, f: &Fields, addr: DocAddress) -> anyhow
         heading_path: if heading_path.is_empty() {
             Vec::new()
         } else {
-            heading_path.split(HEADING_PATH_SEP).map(str::to_string).collect()
+            heading_path
+                .split(HEADING_PATH_SEP)
+                .map(str::to_string)
+                .collect()
         },
         level: u64_of(&doc, f.level).unwrap_or_default(),
         ordinal: u64_of(&doc, f.ordinal).unwrap_or_default(),
@@ -208,7 +222,11 @@ pub fn load_section(searcher: &Searcher, f: &Fields, addr: DocAddress) -> anyhow
         topic_scores: f
             .topic_scores
             .iter()
-            .map(|field| doc.get_first(*field).and_then(|v| v.as_f64()).unwrap_or(0.0))
+            .map(|field| {
+                doc.get_first(*field)
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(0.0)
+            })
             .collect(),
     })
 }
@@ -232,7 +250,10 @@ pub fn atom_query(f: &Fields, atom: &Atom) -> Box<dyn TQuery> {
             IndexRecordOption::Basic,
         )),
         _ => Box::new(PhraseQuery::new_with_offset(
-            terms.into_iter().map(|(p, t)| (p, Term::from_field_text(f.exact, &t))).collect(),
+            terms
+                .into_iter()
+                .map(|(p, t)| (p, Term::from_field_text(f.exact, &t)))
+                .collect(),
         )),
     }
 }
@@ -242,10 +263,14 @@ pub fn match_query(f: &Fields, query: &Query) -> Box<dyn TQuery> {
     let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     for clause in &query.clauses {
         match clause {
-            Clause::Any(atoms) if atoms.len() == 1 => clauses.push((Occur::Must, atom_query(f, &atoms[0]))),
+            Clause::Any(atoms) if atoms.len() == 1 => {
+                clauses.push((Occur::Must, atom_query(f, &atoms[0])))
+            }
             Clause::Any(atoms) => {
-                let any: Vec<(Occur, Box<dyn TQuery>)> =
-                    atoms.iter().map(|a| (Occur::Should, atom_query(f, a))).collect();
+                let any: Vec<(Occur, Box<dyn TQuery>)> = atoms
+                    .iter()
+                    .map(|a| (Occur::Should, atom_query(f, a)))
+                    .collect();
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
             }
             Clause::Not(atom) => clauses.push((Occur::MustNot, atom_query(f, atom))),
@@ -255,7 +280,11 @@ pub fn match_query(f: &Fields, query: &Query) -> Box<dyn TQuery> {
 }
 
 /// All distinct values of a raw string field whose value satisfies `keep`.
-pub fn field_values(searcher: &Searcher, field: Field, mut keep: impl FnMut(&str) -> bool) -> anyhow::Result<Vec<String>> {
+pub fn field_values(
+    searcher: &Searcher,
+    field: Field,
+    mut keep: impl FnMut(&str) -> bool,
+) -> anyhow::Result<Vec<String>> {
     let mut out = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
@@ -272,26 +301,49 @@ pub fn field_values(searcher: &Searcher, field: Field, mut keep: impl FnMut(&str
     Ok(out.into_iter().collect())
 }
 
-fn name_or_code_filter(searcher: &Searcher, name: Field, code: Field, wanted: &str) -> anyhow::Result<Box<dyn TQuery>> {
+fn name_or_code_filter(
+    searcher: &Searcher,
+    name: Field,
+    code: Field,
+    wanted: &str,
+) -> anyhow::Result<Box<dyn TQuery>> {
     let wanted = wanted.trim();
     if !wanted.is_empty() && wanted.chars().all(|c| c.is_ascii_digit()) {
-        return Ok(Box::new(TermQuery::new(Term::from_field_text(code, wanted), IndexRecordOption::Basic)));
+        return Ok(Box::new(TermQuery::new(
+            Term::from_field_text(code, wanted),
+            IndexRecordOption::Basic,
+        )));
     }
     let needle = normalize(wanted);
     let values = field_values(searcher, name, |v| normalize(v).contains(&needle))?;
-    Ok(Box::new(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(name, &v)))))
+    Ok(Box::new(TermSetQuery::new(
+        values.into_iter().map(|v| Term::from_field_text(name, &v)),
+    )))
 }
 
 /// The filter clauses of `filters` (each must match).
-pub fn filter_queries(searcher: &Searcher, f: &Fields, filters: &Filters) -> anyhow::Result<Vec<Box<dyn TQuery>>> {
+pub fn filter_queries(
+    searcher: &Searcher,
+    f: &Fields,
+    filters: &Filters,
+) -> anyhow::Result<Vec<Box<dyn TQuery>>> {
     let mut out: Vec<Box<dyn TQuery>> = Vec::new();
     if let Some(b) = &filters.bureau {
         let needle = normalize(b);
         let values = field_values(searcher, f.bureau, |v| normalize(v).contains(&needle))?;
-        out.push(Box::new(TermSetQuery::new(values.into_iter().map(|v| Term::from_field_text(f.bureau, &v)))));
+        out.push(Box::new(TermSetQuery::new(
+            values
+                .into_iter()
+                .map(|v| Term::from_field_text(f.bureau, &v)),
+        )));
     }
     if let Some(p) = &filters.province {
-        out.push(name_or_code_filter(searcher, f.province, f.province_code, p)?);
+        out.push(name_or_code_filter(
+            searcher,
+            f.province,
+            f.province_code,
+            p,
+        )?);
     }
     if let Some(c) = &filters.city {
         out.push(name_or_code_filter(searcher, f.city, f.city_code, c)?);
@@ -307,7 +359,10 @@ pub fn filter_queries(searcher: &Searcher, f: &Fields, filters: &Filters) -> any
         out.push(Box::new(RangeQuery::new(bound(lo), bound(hi))));
     }
     if let Some(t) = &filters.topic {
-        out.push(Box::new(TermQuery::new(Term::from_field_text(f.topic, t), IndexRecordOption::Basic)));
+        out.push(Box::new(TermQuery::new(
+            Term::from_field_text(f.topic, t),
+            IndexRecordOption::Basic,
+        )));
     }
     Ok(out)
 }
@@ -320,7 +375,11 @@ fn dictionary_terms(searcher: &Searcher, field: Field, text: &str) -> Vec<String
         searcher.segment_readers().iter().any(|s| {
             s.inverted_index(field)
                 .ok()
-                .and_then(|inv| inv.get_term_info(&Term::from_field_text(field, word)).ok().flatten())
+                .and_then(|inv| {
+                    inv.get_term_info(&Term::from_field_text(field, word))
+                        .ok()
+                        .flatten()
+                })
                 .is_some()
         })
     };
@@ -353,18 +412,36 @@ pub fn ranking_query(searcher: &Searcher, f: &Fields, query: &Query) -> Box<dyn 
     }
     let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     for w in &words {
-        let tq = |field| TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
+        let tq = |field| {
+            TermQuery::new(
+                Term::from_field_text(field, w),
+                IndexRecordOption::WithFreqs,
+            )
+        };
         should.push((Occur::Should, Box::new(tq(f.body))));
-        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq(f.heading)), 2.0))));
-        should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq(f.title)), 0.5))));
+        should.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(tq(f.heading)), 2.0)),
+        ));
+        should.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(tq(f.title)), 0.5)),
+        ));
     }
     Box::new(BooleanQuery::new(should))
 }
 
 /// The full query: must match, must pass the filters, ranked by BM25.
-pub fn full_query(searcher: &Searcher, f: &Fields, query: &Query, filters: &Filters) -> anyhow::Result<Box<dyn TQuery>> {
-    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> =
-        vec![(Occur::Must, Box::new(ConstScoreQuery::new(match_query(f, query), 0.0)))];
+pub fn full_query(
+    searcher: &Searcher,
+    f: &Fields,
+    query: &Query,
+    filters: &Filters,
+) -> anyhow::Result<Box<dyn TQuery>> {
+    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = vec![(
+        Occur::Must,
+        Box::new(ConstScoreQuery::new(match_query(f, query), 0.0)),
+    )];
     for q in filter_queries(searcher, f, filters)? {
         clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     }
@@ -384,7 +461,9 @@ pub fn units(text: &str, within: Within) -> Vec<&str> {
 
 /// Whether all positive clauses of `query` hold inside one unit of `text`.
 pub fn matches_within(query: &Query, text: &str, within: Within) -> bool {
-    units(text, within).into_iter().any(|u| query.positives_match(&normalize(u)))
+    units(text, within)
+        .into_iter()
+        .any(|u| query.positives_match(&normalize(u)))
 }
 
 /// A display fragment with highlighted ranges (char offsets into `text`).
@@ -446,12 +525,19 @@ pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
         out.push('…');
     }
     let prefix = out.chars().count();
-    out.extend(text[sb..eb].chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
+    out.extend(
+        text[sb..eb]
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+    );
     for &(s, e, _) in &occ {
         if s >= sb && e <= eb {
             let hs = prefix + char_index(s) - start_char;
             let he = prefix + char_index(e) - start_char;
-            if highlights.last().is_none_or(|&(_, last_end)| hs >= last_end) {
+            if highlights
+                .last()
+                .is_none_or(|&(_, last_end)| hs >= last_end)
+            {
                 highlights.push((hs, he));
             }
         }
@@ -459,7 +545,10 @@ pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
     if end_char < total {
         out.push('…');
     }
-    Snippet { text: out, highlights }
+    Snippet {
+        text: out,
+        highlights,
+    }
 }
 
 /// Snippet width in characters.
@@ -469,7 +558,11 @@ pub const SNIPPET_WIDTH: usize = 90;
 /// so a caller can hold millions of them and load documents one at a time
 /// (exports stream this way). Without `scoring` all scores are 0 and the
 /// order is the index order.
-pub fn all_matches(searcher: &Searcher, q: &dyn TQuery, scoring: bool) -> anyhow::Result<Vec<(f32, DocAddress)>> {
+pub fn all_matches(
+    searcher: &Searcher,
+    q: &dyn TQuery,
+    scoring: bool,
+) -> anyhow::Result<Vec<(f32, DocAddress)>> {
     let mut all = searcher.search(q, &AllMatches { scoring })?;
     all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     Ok(all)
@@ -489,8 +582,15 @@ impl tantivy::collector::Collector for AllMatches {
     type Fruit = Vec<(f32, DocAddress)>;
     type Child = SegmentMatches;
 
-    fn for_segment(&self, segment: u32, _reader: &tantivy::SegmentReader) -> tantivy::Result<SegmentMatches> {
-        Ok(SegmentMatches { segment, docs: Vec::new() })
+    fn for_segment(
+        &self,
+        segment: u32,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            segment,
+            docs: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -517,7 +617,11 @@ impl tantivy::collector::SegmentCollector for SegmentMatches {
 }
 
 /// Run a search and return ranked hits.
-pub fn search(handle: &IndexHandle, query: &Query, opts: &SearchOptions) -> anyhow::Result<Vec<Hit>> {
+pub fn search(
+    handle: &IndexHandle,
+    query: &Query,
+    opts: &SearchOptions,
+) -> anyhow::Result<Vec<Hit>> {
     search_with_topic(handle, query, opts, None)
 }
 
@@ -544,10 +648,16 @@ pub fn search_with_topic(
     let mut q = full_query(&searcher, f, query, &opts.filters)?;
     if let Some(t) = topic {
         let field = f.topic_scores[t.slot];
-        let range = RangeQuery::new(Bound::Included(Term::from_field_f64(field, t.min_score)), Bound::Unbounded);
+        let range = RangeQuery::new(
+            Bound::Included(Term::from_field_f64(field, t.min_score)),
+            Bound::Unbounded,
+        );
         q = Box::new(BooleanQuery::new(vec![
             (Occur::Must, q),
-            (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+            ),
         ]));
     }
     let all = (searcher.num_docs() as usize).max(1);
@@ -560,18 +670,24 @@ pub fn search_with_topic(
         None => searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?,
         Some(t) => {
             let name = format!("topic_score_{}", t.slot);
-            let collector = TopDocs::with_limit(fetch).tweak_score(move |segment: &tantivy::SegmentReader| {
-                let column = segment.fast_fields().f64(&name).ok();
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    score + t.weight * column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0.0) as f32
-                }
-            });
+            let collector =
+                TopDocs::with_limit(fetch).tweak_score(move |segment: &tantivy::SegmentReader| {
+                    let column = segment.fast_fields().f64(&name).ok();
+                    move |doc: tantivy::DocId, score: tantivy::Score| {
+                        score
+                            + t.weight
+                                * column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0.0) as f32
+                    }
+                });
             searcher.search(&q, &collector)?
         }
     };
     // Deterministic ties: by document address (stable for a given index).
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let needles: Vec<&str> = query.positive_atoms().map(|a| a.normalized.as_str()).collect();
+    let needles: Vec<&str> = query
+        .positive_atoms()
+        .map(|a| a.normalized.as_str())
+        .collect();
     let mut hits = Vec::new();
     for (score, addr) in top {
         if opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
@@ -590,19 +706,38 @@ pub fn search_with_topic(
 }
 
 /// Build a [`Hit`] from a stored section.
-pub fn make_hit(rank: usize, score: f32, s: StoredSection, text: &str, query: &Query, needles: &[&str]) -> Hit {
+pub fn make_hit(
+    rank: usize,
+    score: f32,
+    s: StoredSection,
+    text: &str,
+    query: &Query,
+    needles: &[&str],
+) -> Hit {
     let norm = normalize(text);
     let matched = query
         .positive_atoms()
         .filter(|a| norm.contains(&a.normalized))
         .map(|a| a.text.clone())
         .collect();
-    Hit::new(rank, score, s, snippet(text, needles, SNIPPET_WIDTH), matched)
+    Hit::new(
+        rank,
+        score,
+        s,
+        snippet(text, needles, SNIPPET_WIDTH),
+        matched,
+    )
 }
 
 impl Hit {
     /// A hit for a stored section with its snippet and matched strings.
-    pub fn new(rank: usize, score: f32, s: StoredSection, snip: Snippet, matched: Vec<String>) -> Hit {
+    pub fn new(
+        rank: usize,
+        score: f32,
+        s: StoredSection,
+        snip: Snippet,
+        matched: Vec<String>,
+    ) -> Hit {
         Hit {
             rank,
             score,
@@ -651,7 +786,11 @@ mod tests {
         let text = "聘请法律顾问。开展合法性审查。";
         assert!(!matches_within(&q, text, Within::Sentence));
         assert!(matches_within(&q, text, Within::Paragraph));
-        assert!(!matches_within(&q, "聘请法律顾问。\n开展合法性审查。", Within::Paragraph));
+        assert!(!matches_within(
+            &q,
+            "聘请法律顾问。\n开展合法性审查。",
+            Within::Paragraph
+        ));
     }
 
     #[test]

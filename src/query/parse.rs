@@ -49,7 +49,12 @@ pub struct QueryError {
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "bad query at character {}: {}", self.position + 1, self.message)
+        write!(
+            f,
+            "bad query at character {}: {}",
+            self.position + 1,
+            self.message
+        )
     }
 }
 
@@ -65,7 +70,11 @@ impl QueryError {
             .map(|c| if is_wide(c) { 2 } else { 1 })
             .sum();
         // Control characters (tabs, line breaks) would shift the caret.
-        let shown: String = self.query.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let shown: String = self
+            .query
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         format!("  {shown}\n  {}^", " ".repeat(pad))
     }
 }
@@ -73,7 +82,13 @@ impl QueryError {
 /// `text` with control characters escaped, so that messages stay on one line.
 fn printable(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { c.escape_default().collect() } else { c.to_string() })
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                c.to_string()
+            }
+        })
         .collect()
 }
 
@@ -89,7 +104,11 @@ fn is_wide(c: char) -> bool {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
-    Word { text: String, negated: bool, phrase: bool },
+    Word {
+        text: String,
+        negated: bool,
+        phrase: bool,
+    },
     Or,
 }
 
@@ -124,8 +143,7 @@ fn tokenize(query: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
             i += 1;
             continue;
         }
-        let negated = (c == '-' || c == '－')
-            && chars.get(i + 1).is_some_and(|n| !is_space(*n));
+        let negated = (c == '-' || c == '－') && chars.get(i + 1).is_some_and(|n| !is_space(*n));
         if c == '-' || c == '－' {
             if !negated {
                 return Err(err(start, "'-' must be followed by a term"));
@@ -141,19 +159,37 @@ fn tokenize(query: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
             if text.trim().is_empty() {
                 return Err(err(i, "empty phrase"));
             }
-            toks.push((start, Tok::Word { text, negated, phrase: true }));
+            toks.push((
+                start,
+                Tok::Word {
+                    text,
+                    negated,
+                    phrase: true,
+                },
+            ));
             i = close + 1;
             continue;
         }
         let mut j = i;
-        while j < chars.len() && !is_space(chars[j]) && !is_quote(chars[j]) && !matches!(chars[j], '|' | '｜') {
+        while j < chars.len()
+            && !is_space(chars[j])
+            && !is_quote(chars[j])
+            && !matches!(chars[j], '|' | '｜')
+        {
             j += 1;
         }
         let text: String = chars[i..j].iter().collect();
         if text == "OR" && !negated {
             toks.push((start, Tok::Or));
         } else {
-            toks.push((start, Tok::Word { text, negated, phrase: false }));
+            toks.push((
+                start,
+                Tok::Word {
+                    text,
+                    negated,
+                    phrase: false,
+                },
+            ));
         }
         i = j;
     }
@@ -162,7 +198,11 @@ fn tokenize(query: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
 
 /// Parse a query string.
 pub fn parse(query: &str) -> Result<Query, QueryError> {
-    let err = |position, message: String| QueryError { position, message, query: query.to_string() };
+    let err = |position, message: String| QueryError {
+        position,
+        message,
+        query: query.to_string(),
+    };
     let toks = tokenize(query)?;
     if toks.is_empty() {
         return Err(err(0, "empty query".to_string()));
@@ -178,15 +218,29 @@ pub fn parse(query: &str) -> Result<Query, QueryError> {
                 }
                 pending_or = Some(*pos);
             }
-            Tok::Word { text, negated, phrase } => {
+            Tok::Word {
+                text,
+                negated,
+                phrase,
+            } => {
                 let normalized = normalize(text);
                 if normalized.is_empty() {
-                    return Err(err(*pos, format!("'{}' has no searchable characters", printable(text))));
+                    return Err(err(
+                        *pos,
+                        format!("'{}' has no searchable characters", printable(text)),
+                    ));
                 }
-                let atom = Atom { text: text.clone(), normalized, phrase: *phrase };
+                let atom = Atom {
+                    text: text.clone(),
+                    normalized,
+                    phrase: *phrase,
+                };
                 if pending_or.take().is_some() {
                     if *negated {
-                        return Err(err(*pos, "cannot exclude a term inside an OR group".to_string()));
+                        return Err(err(
+                            *pos,
+                            "cannot exclude a term inside an OR group".to_string(),
+                        ));
                     }
                     match clauses.last_mut() {
                         Some(Clause::Any(atoms)) => atoms.push(atom),
@@ -204,7 +258,10 @@ pub fn parse(query: &str) -> Result<Query, QueryError> {
         return Err(err(pos, "OR needs a term on each side".to_string()));
     }
     if !clauses.iter().any(|c| matches!(c, Clause::Any(_))) {
-        return Err(err(0, "a query needs at least one term that is not excluded".to_string()));
+        return Err(err(
+            0,
+            "a query needs at least one term that is not excluded".to_string(),
+        ));
     }
     Ok(Query { clauses })
 }
@@ -221,7 +278,9 @@ impl Query {
     /// Whether normalised `text` satisfies every positive clause (exclusions ignored).
     pub fn positives_match(&self, normalized_text: &str) -> bool {
         self.clauses.iter().all(|c| match c {
-            Clause::Any(atoms) => atoms.iter().any(|a| normalized_text.contains(&a.normalized)),
+            Clause::Any(atoms) => atoms
+                .iter()
+                .any(|a| normalized_text.contains(&a.normalized)),
             Clause::Not(_) => true,
         })
     }
@@ -229,7 +288,9 @@ impl Query {
     /// Whether normalised `text` satisfies the whole query.
     pub fn matches(&self, normalized_text: &str) -> bool {
         self.clauses.iter().all(|c| match c {
-            Clause::Any(atoms) => atoms.iter().any(|a| normalized_text.contains(&a.normalized)),
+            Clause::Any(atoms) => atoms
+                .iter()
+                .any(|a| normalized_text.contains(&a.normalized)),
             Clause::Not(a) => !normalized_text.contains(&a.normalized),
         })
     }
@@ -240,10 +301,16 @@ impl Query {
             .iter()
             .filter_map(|p| {
                 let normalized = normalize(p);
-                (!normalized.is_empty()).then(|| Atom { text: p.clone(), normalized, phrase: true })
+                (!normalized.is_empty()).then(|| Atom {
+                    text: p.clone(),
+                    normalized,
+                    phrase: true,
+                })
             })
             .collect();
-        (!atoms.is_empty()).then(|| Query { clauses: vec![Clause::Any(atoms)] })
+        (!atoms.is_empty()).then(|| Query {
+            clauses: vec![Clause::Any(atoms)],
+        })
     }
 }
 
@@ -265,11 +332,23 @@ mod tests {
 
     #[test]
     fn and_or_not_phrase() {
-        assert_eq!(atoms("法律顾问 合法性审查"), vec![vec!["法律顾问"], vec!["合法性审查"]]);
+        assert_eq!(
+            atoms("法律顾问 合法性审查"),
+            vec![vec!["法律顾问"], vec!["合法性审查"]]
+        );
         assert_eq!(atoms("A OR B | C"), vec![vec!["A", "B", "C"]]);
-        assert_eq!(atoms("普法 -宪法"), vec![vec!["普法".to_string()], vec!["-宪法".to_string()]]);
-        assert_eq!(atoms("\"双随机、一公开\" 执法"), vec![vec!["双随机、一公开"], vec!["执法"]]);
-        assert_eq!(atoms("行政执法“三项制度”"), vec![vec!["行政执法“三项制度”"]]);
+        assert_eq!(
+            atoms("普法 -宪法"),
+            vec![vec!["普法".to_string()], vec!["-宪法".to_string()]]
+        );
+        assert_eq!(
+            atoms("\"双随机、一公开\" 执法"),
+            vec![vec!["双随机、一公开"], vec!["执法"]]
+        );
+        assert_eq!(
+            atoms("行政执法“三项制度”"),
+            vec![vec!["行政执法“三项制度”"]]
+        );
         assert_eq!(atoms("＂三项制度＂"), vec![vec!["三项制度"]]);
         assert_eq!(atoms("普法\u{3000}宪法"), vec![vec!["普法"], vec!["宪法"]]);
     }
@@ -278,7 +357,12 @@ mod tests {
     fn phrases_with_spaces_and_or() {
         let q = parse("\"法律 顾问\" OR \"公职律师\"").unwrap();
         assert_eq!(q.clauses.len(), 1);
-        assert_eq!(q.positive_atoms().map(|a| a.normalized.as_str()).collect::<Vec<_>>(), vec!["法律顾问", "公职律师"]);
+        assert_eq!(
+            q.positive_atoms()
+                .map(|a| a.normalized.as_str())
+                .collect::<Vec<_>>(),
+            vec!["法律顾问", "公职律师"]
+        );
     }
 
     #[test]

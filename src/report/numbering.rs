@@ -109,7 +109,11 @@ pub fn parse_marker(line: &str) -> Option<Marker> {
         } else {
             return None;
         };
-        return Some(Marker { style, number, rest_start: skip_padding(line, close_end) });
+        return Some(Marker {
+            style,
+            number,
+            rest_start: skip_padding(line, close_end),
+        });
     }
     if CHINESE_DIGITS.contains(first) {
         let end = line
@@ -169,27 +173,60 @@ mod tests {
 
     #[test]
     fn chinese_comma() {
-        assert_eq!(style_number("一、基本情况"), Some((MarkerStyle::ChineseComma, 1, "基本情况")));
-        assert_eq!(style_number("\u{a0} 四、严格落实"), Some((MarkerStyle::ChineseComma, 4, "严格落实")));
-        assert_eq!(style_number("十二、其他"), Some((MarkerStyle::ChineseComma, 12, "其他")));
+        assert_eq!(
+            style_number("一、基本情况"),
+            Some((MarkerStyle::ChineseComma, 1, "基本情况"))
+        );
+        assert_eq!(
+            style_number("\u{a0} 四、严格落实"),
+            Some((MarkerStyle::ChineseComma, 4, "严格落实"))
+        );
+        assert_eq!(
+            style_number("十二、其他"),
+            Some((MarkerStyle::ChineseComma, 12, "其他"))
+        );
         assert_eq!(style_number("一是加强"), None);
         assert_eq!(style_number("一年来，我局"), None);
     }
 
     #[test]
     fn chinese_paren_half_and_full_width() {
-        assert_eq!(style_number("（一）加强组织领导。"), Some((MarkerStyle::ChineseParen, 1, "加强组织领导。")));
-        assert_eq!(style_number("(三)强化法治教育"), Some((MarkerStyle::ChineseParen, 3, "强化法治教育")));
-        assert_eq!(style_number("  （四）深化"), Some((MarkerStyle::ChineseParen, 4, "深化")));
+        assert_eq!(
+            style_number("（一）加强组织领导。"),
+            Some((MarkerStyle::ChineseParen, 1, "加强组织领导。"))
+        );
+        assert_eq!(
+            style_number("(三)强化法治教育"),
+            Some((MarkerStyle::ChineseParen, 3, "强化法治教育"))
+        );
+        assert_eq!(
+            style_number("  （四）深化"),
+            Some((MarkerStyle::ChineseParen, 4, "深化"))
+        );
     }
 
     #[test]
     fn arabic_styles() {
-        assert_eq!(style_number("1.切实履行"), Some((MarkerStyle::ArabicDot, 1, "切实履行")));
-        assert_eq!(style_number("2、大力推动"), Some((MarkerStyle::ArabicDot, 2, "大力推动")));
-        assert_eq!(style_number("3．依法"), Some((MarkerStyle::ArabicDot, 3, "依法")));
-        assert_eq!(style_number("（1） 强化"), Some((MarkerStyle::ArabicParen, 1, "强化")));
-        assert_eq!(style_number("(2)提高"), Some((MarkerStyle::ArabicParen, 2, "提高")));
+        assert_eq!(
+            style_number("1.切实履行"),
+            Some((MarkerStyle::ArabicDot, 1, "切实履行"))
+        );
+        assert_eq!(
+            style_number("2、大力推动"),
+            Some((MarkerStyle::ArabicDot, 2, "大力推动"))
+        );
+        assert_eq!(
+            style_number("3．依法"),
+            Some((MarkerStyle::ArabicDot, 3, "依法"))
+        );
+        assert_eq!(
+            style_number("（1） 强化"),
+            Some((MarkerStyle::ArabicParen, 1, "强化"))
+        );
+        assert_eq!(
+            style_number("(2)提高"),
+            Some((MarkerStyle::ArabicParen, 2, "提高"))
+        );
     }
 
     #[test]

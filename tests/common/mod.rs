@@ -47,7 +47,11 @@ impl Fixture {
     /// `fazhi` run inside the fixture folder (so the defaults ./corpus and ./index apply).
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("fazhi").unwrap();
-        c.current_dir(self.dir.path()).env_remove("FAZHI_INDEX").env_remove("FAZHI_CORPUS").env_remove("FAZHI_TOPICS").env("NO_COLOR", "1");
+        c.current_dir(self.dir.path())
+            .env_remove("FAZHI_INDEX")
+            .env_remove("FAZHI_CORPUS")
+            .env_remove("FAZHI_TOPICS")
+            .env("NO_COLOR", "1");
         c
     }
 
@@ -62,7 +66,11 @@ impl Fixture {
         all.extend_from_slice(args);
         let out = self.run(&all);
         let code = out.status.code().unwrap();
-        assert!(code == 0 || code == 1, "search {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            code == 0 || code == 1,
+            "search {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         if code == 1 {
             return Vec::new();
         }
@@ -79,5 +87,9 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn file_name(path: &str) -> String {
-    Path::new(path).file_name().unwrap().to_string_lossy().into_owned()
+    Path::new(path)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }
