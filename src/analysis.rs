@@ -219,52 +219,53 @@ impl JiebaTokenizer {
     }
 }
 
-/// Token stream of [`JiebaTokenizer`]; tokens are computed eagerly.
-pub struct JiebaTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
+/// Token stream of [`JiebaTokenizer`]: jieba segments the text eagerly (it
+/// must see whole sentences); each word is normalised into one reused token
+/// as the stream advances, so indexing allocates no string per token.
+pub struct JiebaTokenStream<'a> {
+    words: std::vec::IntoIter<tantivy_jieba::jieba_rs::Token<'a>>,
+    token: Token,
+    position: usize,
 }
 
 impl Tokenizer for JiebaTokenizer {
-    type TokenStream<'a> = JiebaTokenStream;
+    type TokenStream<'a> = JiebaTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream {
-        let mut tokens = Vec::new();
-        let mut position = 0;
-        for t in JIEBA.tokenize(text, self.mode, true) {
-            let normalized = normalize(t.word);
-            if normalized.is_empty() {
-                continue;
-            }
-            tokens.push(Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position,
-                text: normalized,
-                position_length: 1,
-            });
-            position += 1;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream<'a> {
+        JiebaTokenStream {
+            words: JIEBA.tokenize(text, self.mode, true).into_iter(),
+            token: Token::default(),
+            position: 0,
         }
-        JiebaTokenStream { tokens, next: 0 }
     }
 }
 
-impl TokenStream for JiebaTokenStream {
+impl TokenStream for JiebaTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
+        for word in self.words.by_ref() {
+            self.token.text.clear();
+            for c in word.word.chars() {
+                fold_char(c, |d| self.token.text.push(d));
+            }
+            if self.token.text.is_empty() {
+                continue; // punctuation and spaces
+            }
+            self.token.offset_from = word.byte_start;
+            self.token.offset_to = word.byte_end;
+            self.token.position = self.position;
+            self.token.position_length = 1;
+            self.position += 1;
+            return true;
         }
+        false
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
