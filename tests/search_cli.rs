@@ -364,3 +364,20 @@ fn global_options_and_env() {
         "FAZHI_INDEX must be used instead of ./index"
     );
 }
+
+#[test]
+fn parse_prints_the_ids_the_index_uses() {
+    let fx = Fixture::indexed();
+    let out = fx.run(&[
+        "parse",
+        "corpus/000_700b0228d684de86.txt",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let section = report["sections"][0]["id"].as_str().unwrap();
+    let shown = fx.run(&["show", section, "--format", "json"]);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    let shown: Vec<serde_json::Value> = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(shown[0]["heading"], report["sections"][0]["heading"]);
+}

@@ -7,7 +7,7 @@
 //! and the exit code is 2.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -25,14 +25,18 @@ pub struct ParseArgs {
     pub format: String,
 }
 
-pub fn run(args: ParseArgs, _global: &Global) -> anyhow::Result<ExitCode> {
+pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let mut reports = Vec::new();
     let mut failed = false;
     for path in &args.files {
         match crate::ingest::extract::load(path) {
             Ok(loaded) => {
                 let rel = path.to_string_lossy().into_owned();
-                reports.push(parse_report(&rel, &doc_id_for(&rel), &loaded));
+                reports.push(parse_report(
+                    &rel,
+                    &doc_id_for(path, &global.corpus),
+                    &loaded,
+                ));
             }
             Err(err) => {
                 eprintln!("fazhi: {}: {}", path.display(), err.cause);
@@ -55,24 +59,16 @@ pub fn run(args: ParseArgs, _global: &Global) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// A doc id for a file given on the command line: its file stem, made of
-/// ASCII letters, digits, `_` and `-` (other characters become `_`).
-fn doc_id_for(path: &str) -> String {
-    let stem = std::path::Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let id: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
+/// The doc id the index gives this file: from its path relative to the
+/// corpus folder when it lies inside it, else from the path as given — so
+/// ids printed here work with `fazhi show`.
+fn doc_id_for(path: &Path, corpus: &Path) -> String {
+    let rel = path.strip_prefix(corpus).unwrap_or(path);
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    if id.is_empty() { "doc".to_string() } else { id }
+    crate::ingest::crawl::doc_id(&rel.join("/"))
 }
 
 /// One object for one report, an array for several.
@@ -209,8 +205,13 @@ mod tests {
     }
 
     #[test]
-    fn doc_ids() {
-        assert_eq!(doc_id_for("corpus/000_700b.txt"), "000_700b");
-        assert_eq!(doc_id_for("报告.txt"), "__");
+    fn doc_ids_match_the_index() {
+        let corpus = Path::new("corpus");
+        let id = doc_id_for(Path::new("corpus/000_700b.txt"), corpus);
+        assert_eq!(id, crate::ingest::crawl::doc_id("000_700b.txt"));
+        assert_eq!(
+            doc_id_for(Path::new("other/报告.txt"), corpus),
+            crate::ingest::crawl::doc_id("other/报告.txt")
+        );
     }
 }
