@@ -200,7 +200,7 @@ MEM=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
 echo
 echo "### fazhi scale benchmark: $FILES reports, $(awk -v b="$CORPUS_BYTES" 'BEGIN {printf "%.1f", b / 1e6}') MB (seed $SEED)"
 echo
-echo "Machine: $(nproc) cores ($CPU), $MEM RAM, $(uname -sr); fazhi $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $(rg --version 2>/dev/null | head -n 1 || echo 'no rg')"
+echo "Machine: $(nproc) cores ($CPU), $MEM RAM, $(uname -sr); fazhi $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'); $( (rg --version 2>/dev/null || echo 'no rg') | sed -n 1p)"
 echo
 echo "| Indexing | value |"
 echo "|---|---|"
