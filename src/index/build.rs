@@ -270,7 +270,11 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
             }
             let (batch, tail) = rest.split_at(len);
             rest = tail;
-            let parsed = parse_parallel(batch.iter().map(|(f, _, _)| *f).collect());
+            let parsed = parse_parallel(
+                batch.iter().map(|(f, _, _)| *f).collect(),
+                &fields,
+                &opts.taxonomy,
+            );
             for ((file, _hash, bytes), result) in batch.iter().zip(parsed) {
                 progress.inc(1);
                 if let Some(old) = old_manifest.get(&file.rel_path) {
@@ -278,15 +282,15 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                     changed = true;
                 }
                 match result {
-                    Ok((report, content_hash)) => {
-                        let sections = match add_report(&writer, &fields, &report, &opts.taxonomy) {
-                            Ok(n) => n,
-                            Err(e) => {
-                                return Err(writer_failure(&mut writer, e)).with_context(|| {
-                                    format!("{}: cannot write the index", dir.display())
-                                });
+                    Ok(Prepared { docs, content_hash }) => {
+                        let sections = docs.len();
+                        for doc in docs {
+                            if let Err(e) = writer.add_document(doc) {
+                                return Err(writer_failure(&mut writer, e.into())).with_context(
+                                    || format!("{}: cannot write the index", dir.display()),
+                                );
                             }
-                        };
+                        }
                         changed = true;
                         summary.indexed += 1;
                         summary.sections += sections;
@@ -400,53 +404,87 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
     bar
 }
 
-/// Parse files on all cores, results in input order.
-fn parse_parallel(files: Vec<&SourceFile>) -> Vec<Result<(Report, String), IngestError>> {
+/// A file ready for the writer: one document per section.
+struct Prepared {
+    docs: Vec<TantivyDocument>,
+    content_hash: String,
+}
+
+/// Load, parse, score and build the documents of files on all cores,
+/// results in input order. Everything but `add_document` happens here, so
+/// the main thread only feeds the writer and tantivy's indexing threads are
+/// never starved. A panic on one file (a bug) skips that file alone.
+fn parse_parallel(
+    files: Vec<&SourceFile>,
+    fields: &Fields,
+    taxonomy: &Taxonomy,
+) -> Vec<Result<Prepared, IngestError>> {
+    let prepare = |file: &SourceFile| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            prepare_one(file, fields, taxonomy)
+        }))
+        .unwrap_or_else(|_| Err(IngestError::new(&file.path, "internal error while parsing")))
+    };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
     if files.len() <= 1 || threads == 1 {
-        return files.into_iter().map(parse_one).collect();
+        return files.into_iter().map(prepare).collect();
     }
-    let per = files.len().div_ceil(threads);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Prepared, IngestError>>> =
+        (0..files.len()).map(|_| None).collect();
     std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(per)
-            .map(|part| s.spawn(move || part.iter().map(|f| parse_one(f)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    // A panic in a parser is a bug; report it rather than lose the run.
-                    vec![Err(IngestError::new(
-                        "<parser>",
-                        "internal error while parsing",
-                    ))]
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    // Work stealing by index: files differ a lot in size.
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = files.get(i) else { break };
+                        done.push((i, prepare(file)));
+                    }
+                    done
                 })
             })
-            .collect()
-    })
+            .collect();
+        for worker in workers {
+            // `prepare` catches panics, so a worker cannot fail to join.
+            for (i, result) in worker.join().unwrap_or_default() {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .zip(&files)
+        .map(|(r, f)| {
+            r.unwrap_or_else(|| Err(IngestError::new(&f.path, "internal error while parsing")))
+        })
+        .collect()
 }
 
-fn parse_one(file: &SourceFile) -> Result<(Report, String), IngestError> {
+fn prepare_one(
+    file: &SourceFile,
+    fields: &Fields,
+    taxonomy: &Taxonomy,
+) -> Result<Prepared, IngestError> {
     let loaded = ingest::extract::load(&file.path)?;
     // Hits cite the path as found (corpus folder included), so `path:line` opens.
     let report = crate::report::parse_report(&file.path.to_string_lossy(), &file.doc_id, &loaded);
     if report.searchable_sections().next().is_none() {
         return Err(IngestError::new(&file.path, "no text found"));
     }
-    Ok((report, loaded.content_hash))
+    Ok(Prepared {
+        docs: report_documents(fields, &report, taxonomy),
+        content_hash: loaded.content_hash,
+    })
 }
 
-/// Add one document per section; returns the number of sections.
-fn add_report(
-    writer: &IndexWriter<TantivyDocument>,
-    f: &Fields,
-    report: &Report,
-    taxonomy: &Taxonomy,
-) -> anyhow::Result<usize> {
-    let mut count = 0;
+/// One document per section, with the report's metadata and topic scores.
+fn report_documents(f: &Fields, report: &Report, taxonomy: &Taxonomy) -> Vec<TantivyDocument> {
+    let mut docs = Vec::new();
     for section in report.searchable_sections() {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.doc_id, &report.doc_id);
@@ -496,10 +534,9 @@ fn add_report(
                 doc.add_text(f.topic, name);
             }
         }
-        writer.add_document(doc)?;
-        count += 1;
+        docs.push(doc);
     }
-    Ok(count)
+    docs
 }
 
 fn write_file_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

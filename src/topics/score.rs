@@ -1,11 +1,37 @@
 //! Term matching and the scoring formula (see the parent module's docs).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
 use super::{Scoring, SectionTopics, Taxonomy};
 use crate::analysis::normalize;
+
+/// A hasher for `char` keys: the scanners look up a map at every character
+/// of every section, where SipHash cost more than the matching itself.
+#[derive(Default)]
+pub(super) struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        // Fibonacci hashing: one multiply spreads code points over the table.
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// Map keyed by the first character of terms.
+type CharMap<V> = HashMap<char, V, BuildHasherDefault<CharHasher>>;
 
 /// One weighted term of a topic, as matched.
 #[derive(Debug, Clone)]
@@ -23,12 +49,12 @@ pub(super) struct Term {
 pub(super) struct Matcher {
     pub terms: Vec<Term>,
     /// First character → term indexes, longest first.
-    by_first: HashMap<char, Vec<usize>>,
+    by_first: CharMap<Vec<usize>>,
 }
 
 impl Matcher {
     pub fn new(terms: Vec<Term>) -> Matcher {
-        let mut by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        let mut by_first: CharMap<Vec<usize>> = CharMap::default();
         for (i, t) in terms.iter().enumerate() {
             by_first.entry(t.chars[0]).or_default().push(i);
         }
@@ -74,7 +100,7 @@ impl Matcher {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Scanner {
     /// First character → (topic, term) pairs, by topic, then longest first.
-    by_first: HashMap<char, Vec<(usize, usize)>>,
+    by_first: CharMap<Vec<(usize, usize)>>,
     /// Normalised characters of each term, per topic.
     chars: Vec<Vec<Vec<char>>>,
 }
@@ -85,7 +111,7 @@ impl Scanner {
             .iter()
             .map(|m| m.terms.iter().map(|t| t.chars.clone()).collect())
             .collect();
-        let mut by_first: HashMap<char, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_first: CharMap<Vec<(usize, usize)>> = CharMap::default();
         for (t, terms) in chars.iter().enumerate() {
             for (k, term) in terms.iter().enumerate() {
                 by_first.entry(term[0]).or_default().push((t, k));
