@@ -44,7 +44,7 @@ pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<ExitCode> {
         let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
         query = expand_synonyms(&query, |t| taxonomy.synonyms_of(t));
     }
-    let handle = open_or_build(&global.index, &global.corpus)?;
+    let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
     let opts = BureauOptions {
         filters,
         all: args.all,

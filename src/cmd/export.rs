@@ -73,7 +73,7 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<ExitCode> {
         Ok(f) => f,
         Err(msg) => return Ok(fail(msg)),
     };
-    let handle = open_or_build(&global.index, &global.corpus)?;
+    let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
     let topic_slot = match &args.topic {
         None => None,
         Some(name) => match handle.info.topics.iter().position(|t| t == name) {

@@ -51,7 +51,10 @@ pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<ExitCode> {
         Err(msg) => return Ok(super::fail(msg)),
     };
     let (handle, topic) = match &args.topic {
-        None => (open_or_build(&global.index, &global.corpus)?, None),
+        None => (
+            open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?,
+            None,
+        ),
         Some(name) => {
             let (handle, taxonomy) = super::topic::open_scored(global)?;
             let slot = match super::topic::resolve_topic(&taxonomy, name) {

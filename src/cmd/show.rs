@@ -80,7 +80,7 @@ fn resolve(handle: &IndexHandle, id: &str) -> anyhow::Result<(Vec<StoredSection>
 }
 
 pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let handle = open_or_build(&global.index, &global.corpus)?;
+    let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
     let (sections, focus) = resolve(&handle, &args.id)?;
     if sections.is_empty() {
         return Ok(super::fail(format!(

@@ -73,7 +73,7 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 }
 
 pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let handle = open_or_build(&global.index, &global.corpus)?;
+    let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
     let searcher = handle.reader.searcher();
     let reports = scan::reports(&searcher)?;
     let mut years = BTreeMap::new();

@@ -105,7 +105,7 @@ pub(crate) fn open_scored(global: &Global) -> anyhow::Result<(IndexHandle, Taxon
         })?;
         summary.print_warnings();
     }
-    let handle = index::open_or_build(&global.index, &global.corpus)?;
+    let handle = index::open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
     check_scored_with(&handle, &taxonomy)?;
     Ok((handle, taxonomy))
 }

@@ -285,7 +285,11 @@ pub fn read_manifest(dir: &Path, info: &CommitInfo) -> anyhow::Result<Manifest> 
 
 /// Open the index if it exists; otherwise, if a corpus exists, build it first
 /// (saying so on stderr) — so that a first search on a fresh clone just works.
-pub fn open_or_build(index_dir: &Path, corpus: &Path) -> anyhow::Result<IndexHandle> {
+pub fn open_or_build(
+    index_dir: &Path,
+    corpus: &Path,
+    taxonomy: Option<&Path>,
+) -> anyhow::Result<IndexHandle> {
     if !exists(index_dir) {
         if !corpus.is_dir() {
             bail!(
@@ -304,7 +308,7 @@ pub fn open_or_build(index_dir: &Path, corpus: &Path) -> anyhow::Result<IndexHan
             index_dir: index_dir.to_path_buf(),
             rebuild: false,
             progress: true,
-            taxonomy: crate::topics::Taxonomy::load_for_corpus(corpus, None)?,
+            taxonomy: crate::topics::Taxonomy::load_for_corpus(corpus, taxonomy)?,
         })?;
         summary.print_warnings();
     }
