@@ -150,8 +150,8 @@ pub struct StoredSection {
     pub body: String,
     pub line_start: u64,
     pub line_end: u64,
+    /// Main topics (names). Topic scores live in fast fields only.
     pub topics: Vec<String>,
-    pub topic_scores: Vec<f64>,
 }
 
 impl StoredSection {
@@ -218,15 +218,6 @@ pub fn load_section(
         topics: doc
             .get_all(f.topic)
             .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        topic_scores: f
-            .topic_scores
-            .iter()
-            .map(|field| {
-                doc.get_first(*field)
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0)
-            })
             .collect(),
     })
 }
