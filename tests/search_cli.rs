@@ -381,3 +381,41 @@ fn parse_prints_the_ids_the_index_uses() {
     let shown: Vec<serde_json::Value> = serde_json::from_slice(&shown.stdout).unwrap();
     assert_eq!(shown[0]["heading"], report["sections"][0]["heading"]);
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let fx = Fixture::new();
+    // Enough output to overflow a pipe buffer: 30 copies of the corpus.
+    for i in 0..30 {
+        for entry in std::fs::read_dir(common::repo().join("corpus")).unwrap() {
+            let entry = entry.unwrap();
+            let name = format!("{i}_{}", entry.file_name().to_string_lossy());
+            std::fs::copy(entry.path(), fx.corpus().join(name)).unwrap();
+        }
+    }
+    fx.cmd().args(["index", "--quiet"]).assert().success();
+    for args in [
+        &["search", "法治", "-n", "0"][..],
+        &["search", "法治", "-n", "0", "-f", "json"],
+        &["search", "法治", "-n", "0", "-f", "csv"],
+        &["stats", "--space"],
+    ] {
+        let bin = assert_cmd::cargo::cargo_bin("fazhi");
+        let mut child = std::process::Command::new(bin)
+            .current_dir(fx.dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // stdout is dropped here: the reader goes away like `| head -c 16`.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

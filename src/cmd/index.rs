@@ -1,5 +1,6 @@
 //! `fazhi index`: build or update the index from the corpus.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -19,6 +20,8 @@ pub struct IndexArgs {
 }
 
 pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
+    let mut out = std::io::stdout().lock();
     let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
     let summary = build(&BuildOptions {
         corpus: global.corpus.clone(),
@@ -29,7 +32,7 @@ pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<ExitCode> {
     })?;
     summary.print_warnings();
     if !args.quiet {
-        println!("{}", summary.describe());
+        writeln!(out, "{}", summary.describe())?;
     }
     Ok(ExitCode::SUCCESS)
 }

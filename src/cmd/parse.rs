@@ -7,6 +7,7 @@
 //! and the exit code is 2.
 
 use std::fmt::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -50,7 +51,8 @@ pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<ExitCode> {
         render_text(&reports)
     };
     if !out.is_empty() {
-        println!("{out}");
+        // Not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
+        writeln!(std::io::stdout().lock(), "{out}")?;
     }
     Ok(if failed {
         ExitCode::from(2)

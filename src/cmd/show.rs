@@ -3,6 +3,7 @@
 //! ID is a section id (`<doc_id>-<n>`, as in search results), a doc id, or a
 //! path with an optional line (`corpus/report.txt:58`, as search prints it).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -80,6 +81,8 @@ fn resolve(handle: &IndexHandle, id: &str) -> anyhow::Result<(Vec<StoredSection>
 }
 
 pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
+    let mut out = std::io::stdout().lock();
     let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
     let (sections, focus) = resolve(&handle, &args.id)?;
     if sections.is_empty() {
@@ -99,12 +102,13 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
         )));
     }
     if args.format == "json" {
-        println!("{}", serde_json::to_string_pretty(&shown)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let color = use_color();
     let first = shown[0];
-    println!(
+    writeln!(
+        out,
         "{} · {} · {}",
         paint(
             first.bureau.as_deref().unwrap_or("(未知单位)"),
@@ -116,13 +120,13 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
             .map(|y| y.to_string())
             .unwrap_or_else(|| "?".into()),
         first.title.as_deref().unwrap_or("(无标题)")
-    );
+    )?;
     let region: Vec<&str> = [&first.province, &first.city, &first.county]
         .iter()
         .filter_map(|o| o.as_deref())
         .collect();
     if !region.is_empty() {
-        println!("{}", region.join(" "));
+        writeln!(out, "{}", region.join(" "))?;
     }
     if focus.is_some() {
         // Context: the heading path above, and the neighbours.
@@ -131,7 +135,8 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
             .iter()
             .position(|x| x.section_id == s.section_id)
             .unwrap_or(0);
-        println!(
+        writeln!(
+            out,
             "{}",
             paint(
                 &format!(
@@ -141,52 +146,55 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
                 style::PATH,
                 color
             )
-        );
+        )?;
         if !s.heading_path.is_empty() {
-            println!("{}", s.heading_path.join(" › "));
+            writeln!(out, "{}", s.heading_path.join(" › "))?;
         }
-        println!();
+        writeln!(out)?;
         if !s.heading.is_empty() {
-            println!("{}", paint(&s.heading, style::BOLD, color));
+            writeln!(out, "{}", paint(&s.heading, style::BOLD, color))?;
         }
-        println!("{}", s.body);
+        writeln!(out, "{}", s.body)?;
         let prev = idx.checked_sub(1).and_then(|i| sections.get(i));
         let next = sections.get(idx + 1);
-        println!();
+        writeln!(out)?;
         if let Some(p) = prev {
-            println!(
+            writeln!(
+                out,
                 "{}",
                 paint(
                     &format!("← {}  [{}]", heading_or_preamble(p), p.section_id),
                     style::DIM,
                     color
                 )
-            );
+            )?;
         }
         if let Some(n) = next {
-            println!(
+            writeln!(
+                out,
                 "{}",
                 paint(
                     &format!("→ {}  [{}]", heading_or_preamble(n), n.section_id),
                     style::DIM,
                     color
                 )
-            );
+            )?;
         }
     } else {
-        println!("{}", paint(&first.path, style::PATH, color));
+        writeln!(out, "{}", paint(&first.path, style::PATH, color))?;
         for s in &shown {
-            println!();
+            writeln!(out)?;
             let indent = "  ".repeat(s.level.saturating_sub(1) as usize);
             if !s.heading.is_empty() {
-                println!(
+                writeln!(
+                    out,
                     "{indent}{}  {}",
                     paint(&s.heading, style::BOLD, color),
                     paint(&format!(":{}", s.line_start), style::DIM, color)
-                );
+                )?;
             }
             for line in s.body.lines() {
-                println!("{indent}{line}");
+                writeln!(out, "{indent}{line}")?;
             }
         }
     }

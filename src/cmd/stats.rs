@@ -1,6 +1,7 @@
 //! `fazhi stats`: corpus totals and index size.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -73,6 +74,8 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 }
 
 pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
+    // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
+    let mut out = std::io::stdout().lock();
     let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
     let searcher = handle.reader.searcher();
     let reports = scan::reports(&searcher)?;
@@ -103,33 +106,34 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
         index_dir: handle.dir.display().to_string(),
     };
     if args.format == "json" {
-        println!("{}", serde_json::to_string_pretty(&stats)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("reports   {}", stats.reports);
-    println!("sections  {}", stats.sections);
-    println!("bureaus   {}", stats.bureaus);
-    println!("provinces {}", stats.provinces);
+    writeln!(out, "reports   {}", stats.reports)?;
+    writeln!(out, "sections  {}", stats.sections)?;
+    writeln!(out, "bureaus   {}", stats.bureaus)?;
+    writeln!(out, "provinces {}", stats.provinces)?;
     let years: Vec<String> = stats
         .years
         .iter()
         .map(|(y, n)| format!("{y}: {n}"))
         .collect();
-    println!("years     {}", years.join(", "));
+    writeln!(out, "years     {}", years.join(", "))?;
     let provs: Vec<String> = stats
         .by_province
         .iter()
         .map(|(p, n)| format!("{p} {n}"))
         .collect();
-    println!("by province  {}", provs.join(", "));
-    println!(
+    writeln!(out, "by province  {}", provs.join(", "))?;
+    writeln!(
+        out,
         "index     {} ({:.2} MB)",
         stats.index_dir,
         stats.index_bytes as f64 / 1e6
-    );
+    )?;
     if args.space {
         for (part, bytes) in space_usage(&searcher)? {
-            println!("  {:>10.3} MB  {part}", bytes as f64 / 1e6);
+            writeln!(out, "  {:>10.3} MB  {part}", bytes as f64 / 1e6)?;
         }
     }
     Ok(ExitCode::SUCCESS)
