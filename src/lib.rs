@@ -6,7 +6,9 @@
 //! bureau to the GB/T 2260 gazetteer; [`analysis`] normalises and tokenises;
 //! [`index`] writes one tantivy document per section; [`query`] parses,
 //! searches and snippets; [`topics`] scores sections by area of work;
-//! [`output`] renders tables, JSON, CSV and XLSX.
+//! [`bureaus`] aggregates hits per reporting body; [`export`] streams every
+//! hit to CSV, XLSX, JSON or `_bulk` lines; [`output`] renders results for
+//! terminals and scripts; [`cmd`] holds one module per subcommand.
 
 pub mod analysis;
 pub mod bureaus;
