@@ -234,11 +234,19 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let progress = progress_bar(opts.progress, files.len() as u64);
 
     let mut manifest = Manifest::new();
-    for chunk in files.chunks(PARSE_CHUNK) {
-        // Decide per file: unchanged (copy the manifest entry) or (re)parse.
-        let mut to_parse: Vec<(&SourceFile, String, u64)> = Vec::new();
-        for file in chunk {
-            match std::fs::read(&file.path) {
+    let mut next_file = 0;
+    loop {
+        // Fill a batch: unchanged files are settled at once; changed ones are
+        // read once (capped) and wait for the workers. A batch is bounded in
+        // files and bytes, so memory does not grow with the corpus.
+        let mut batch: Vec<(&SourceFile, Vec<u8>)> = Vec::new();
+        let mut batch_bytes = 0u64;
+        while batch.len() < PARSE_CHUNK && batch_bytes < PARSE_BATCH_BYTES {
+            let Some(file) = files.get(next_file) else {
+                break;
+            };
+            next_file += 1;
+            match ingest::extract::read_capped(&file.path) {
                 Ok(bytes) => {
                     let hash = format!("{:016x}", xxh3_64(&bytes));
                     match old_manifest.get(&file.rel_path) {
@@ -247,76 +255,70 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                             summary.unchanged += 1;
                             progress.inc(1);
                         }
-                        _ => to_parse.push((file, hash, bytes.len() as u64)),
+                        _ => {
+                            batch_bytes += bytes.len() as u64;
+                            batch.push((file, bytes));
+                        }
                     }
                 }
                 Err(e) => {
-                    summary
-                        .skipped
-                        .push(IngestError::new(&file.path, io_cause(&e)));
+                    summary.skipped.push(e);
                     progress.inc(1);
                 }
             }
         }
-        // Parse in batches of bounded size, each handed to the writer before
-        // the next is parsed, so memory does not grow with the chunk.
-        let mut rest = to_parse.as_slice();
-        while !rest.is_empty() {
-            let mut len = 1;
-            let mut batch_bytes = rest[0].2;
-            while len < rest.len() && batch_bytes + rest[len].2 <= PARSE_BATCH_BYTES {
-                batch_bytes += rest[len].2;
-                len += 1;
+        if batch.is_empty() {
+            break;
+        }
+        let parsed = parse_parallel(
+            batch.iter().map(|(f, b)| (*f, b.as_slice())).collect(),
+            &fields,
+            &opts.taxonomy,
+        );
+        for ((file, bytes), result) in batch.iter().zip(parsed) {
+            progress.inc(1);
+            if let Some(old) = old_manifest.get(&file.rel_path) {
+                writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
+                changed = true;
             }
-            let (batch, tail) = rest.split_at(len);
-            rest = tail;
-            let parsed = parse_parallel(
-                batch.iter().map(|(f, _, _)| *f).collect(),
-                &fields,
-                &opts.taxonomy,
-            );
-            for ((file, _hash, bytes), result) in batch.iter().zip(parsed) {
-                progress.inc(1);
-                if let Some(old) = old_manifest.get(&file.rel_path) {
-                    writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
-                    changed = true;
-                }
-                match result {
-                    Ok(Prepared { docs, content_hash }) => {
-                        let sections = docs.len();
-                        for doc in docs {
-                            if let Err(e) = writer.add_document(doc) {
-                                return Err(writer_failure(&mut writer, e.into())).with_context(
-                                    || format!("{}: cannot write the index", dir.display()),
-                                );
-                            }
+            match result {
+                Ok(Prepared { docs, content_hash }) => {
+                    let sections = docs.len();
+                    for doc in docs {
+                        if let Err(e) = writer.add_document(doc) {
+                            return Err(writer_failure(&mut writer, e.into())).with_context(|| {
+                                format!("{}: cannot write the index", dir.display())
+                            });
                         }
-                        changed = true;
-                        summary.indexed += 1;
-                        summary.sections += sections;
-                        summary.bytes += *bytes;
-                        manifest.insert(
-                            file.rel_path.clone(),
-                            ManifestEntry {
-                                doc_id: file.doc_id.clone(),
-                                content_hash,
-                                sections,
-                                bytes: *bytes,
-                            },
-                        );
                     }
-                    Err(e) => summary.skipped.push(e),
+                    changed = true;
+                    let bytes = bytes.len() as u64;
+                    summary.indexed += 1;
+                    summary.sections += sections;
+                    summary.bytes += bytes;
+                    manifest.insert(
+                        file.rel_path.clone(),
+                        ManifestEntry {
+                            doc_id: file.doc_id.clone(),
+                            content_hash,
+                            sections,
+                            bytes,
+                        },
+                    );
                 }
+                Err(e) => summary.skipped.push(e),
             }
         }
     }
     progress.finish_and_clear();
 
+    let crawled: std::collections::HashSet<&str> =
+        files.iter().map(|f| f.rel_path.as_str()).collect();
     for (rel_path, old) in &old_manifest {
         if !manifest.contains_key(rel_path) {
             writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
             changed = true;
-            if files.iter().all(|f| &f.rel_path != rel_path) {
+            if !crawled.contains(rel_path.as_str()) {
                 summary.removed += 1;
             }
         }
@@ -383,14 +385,6 @@ fn writer_failure(
     }
 }
 
-fn io_cause(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "file vanished during the crawl".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
-    }
-}
-
 fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
     if !enabled || !std::io::stderr().is_terminal() {
         return ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
@@ -415,13 +409,13 @@ struct Prepared {
 /// the main thread only feeds the writer and tantivy's indexing threads are
 /// never starved. A panic on one file (a bug) skips that file alone.
 fn parse_parallel(
-    files: Vec<&SourceFile>,
+    files: Vec<(&SourceFile, &[u8])>,
     fields: &Fields,
     taxonomy: &Taxonomy,
 ) -> Vec<Result<Prepared, IngestError>> {
-    let prepare = |file: &SourceFile| {
+    let prepare = |&(file, bytes): &(&SourceFile, &[u8])| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            prepare_one(file, fields, taxonomy)
+            prepare_one(file, bytes, fields, taxonomy)
         }))
         .unwrap_or_else(|_| Err(IngestError::new(&file.path, "internal error while parsing")))
     };
@@ -429,7 +423,7 @@ fn parse_parallel(
         .map(|n| n.get())
         .unwrap_or(1);
     if files.len() <= 1 || threads == 1 {
-        return files.into_iter().map(prepare).collect();
+        return files.iter().map(prepare).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<Option<Result<Prepared, IngestError>>> =
@@ -459,7 +453,7 @@ fn parse_parallel(
     results
         .into_iter()
         .zip(&files)
-        .map(|(r, f)| {
+        .map(|(r, (f, _))| {
             r.unwrap_or_else(|| Err(IngestError::new(&f.path, "internal error while parsing")))
         })
         .collect()
@@ -467,10 +461,11 @@ fn parse_parallel(
 
 fn prepare_one(
     file: &SourceFile,
+    bytes: &[u8],
     fields: &Fields,
     taxonomy: &Taxonomy,
 ) -> Result<Prepared, IngestError> {
-    let loaded = ingest::extract::load(&file.path)?;
+    let loaded = ingest::extract::load_bytes(&file.path, bytes)?;
     // Hits cite the path as found (corpus folder included), so `path:line` opens.
     let report = crate::report::parse_report(&file.path.to_string_lossy(), &file.doc_id, &loaded);
     if report.searchable_sections().next().is_none() {

@@ -79,9 +79,14 @@ impl Format {
 /// Read a file and return its text (decoded, HTML/DOCX extracted).
 pub fn load(path: &Path) -> Result<LoadedText, IngestError> {
     let bytes = read_capped(path)?;
-    let content_hash = format!("{:016x}", xxh3_64(&bytes));
+    load_bytes(path, &bytes)
+}
+
+/// [`load`] for bytes already read (with [`read_capped`]) from `path`.
+pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedText, IngestError> {
+    let content_hash = format!("{:016x}", xxh3_64(bytes));
     let (text, encoding) =
-        extract_bytes(&bytes, Format::of(path)).map_err(|cause| IngestError::new(path, cause))?;
+        extract_bytes(bytes, Format::of(path)).map_err(|cause| IngestError::new(path, cause))?;
     Ok(LoadedText {
         text,
         encoding: encoding.to_owned(),
@@ -128,7 +133,7 @@ pub fn extract_bytes(bytes: &[u8], format: Format) -> Result<(String, &'static s
 }
 
 /// Read at most [`MAX_FILE_SIZE`] bytes; IO errors become short causes.
-fn read_capped(path: &Path) -> Result<Vec<u8>, IngestError> {
+pub fn read_capped(path: &Path) -> Result<Vec<u8>, IngestError> {
     let err = |cause: String| IngestError::new(path, cause);
     let file = std::fs::File::open(path).map_err(|e| err(io_cause(&e)))?;
     let meta = file.metadata().map_err(|e| err(io_cause(&e)))?;
