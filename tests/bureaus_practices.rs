@@ -4,49 +4,18 @@
 //! built from the bundled corpus in a temporary folder.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
-use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use fazhi::analysis::normalize;
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
 
-/// One index for the whole test binary, built by `fazhi index`.
-fn index() -> &'static Path {
-    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let index = dir.path().join("index");
-            let out = fazhi()
-                .args(["--corpus", "corpus", "--index"])
-                .arg(&index)
-                .arg("index")
-                .output()
-                .expect("run fazhi index");
-            assert!(
-                out.status.success(),
-                "fazhi index failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            (dir, index)
-        })
-        .1
-}
+use common::{fazhi_in_repo as fazhi, shared_index as index};
 
-fn fazhi() -> Command {
-    let mut c = Command::cargo_bin("fazhi").expect("binary");
-    c.current_dir(root())
-        .env_remove("FAZHI_INDEX")
-        .env_remove("FAZHI_CORPUS")
-        .env_remove("FAZHI_TAXONOMY")
-        .env("NO_COLOR", "1");
-    c
+fn root() -> PathBuf {
+    common::repo()
 }
 
 fn bureaus(args: &[&str]) -> Output {

@@ -3,53 +3,18 @@
 //! JSON/JSONL with serde) and compared with `fazhi search -n 0`; plus the
 //! destination rules (no overwrite without --force, atomic rename, exit 2).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
-use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use fazhi::output::HIT_COLUMNS;
 use serde_json::Value;
 
+mod common;
+
+use common::{fazhi_in_repo as base, shared_index as index};
+
 const QUERY: &str = "\"法治\" OR \"依法\" -\"量子\"";
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn base() -> Command {
-    let mut c = Command::cargo_bin("fazhi").expect("binary");
-    c.current_dir(root())
-        .env_remove("FAZHI_INDEX")
-        .env_remove("FAZHI_CORPUS")
-        .env_remove("FAZHI_TAXONOMY")
-        .env("NO_COLOR", "1");
-    c
-}
-
-/// One index for the whole test binary, built by `fazhi index`.
-fn index() -> &'static Path {
-    static INDEX: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("tempdir");
-            let index = dir.path().join("index");
-            let out = base()
-                .args(["--corpus", "corpus", "--index"])
-                .arg(&index)
-                .arg("index")
-                .output()
-                .expect("run fazhi index");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            (dir, index)
-        })
-        .1
-}
 
 fn run(args: &[&str]) -> Output {
     base()

@@ -93,3 +93,34 @@ pub fn file_name(path: &str) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// `fazhi` run in the repository root, with the env overrides removed.
+pub fn fazhi_in_repo() -> Command {
+    let mut c = Command::cargo_bin("fazhi").expect("binary");
+    c.current_dir(repo())
+        .env_remove("FAZHI_INDEX")
+        .env_remove("FAZHI_CORPUS")
+        .env_remove("FAZHI_TAXONOMY")
+        .env("NO_COLOR", "1");
+    c
+}
+
+/// One index of the bundled corpus per test binary, built by `fazhi index`
+/// into a temp folder that lives as long as the process.
+pub fn shared_index() -> &'static Path {
+    static INDEX: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let index = dir.path().join("index");
+            let out = fazhi_in_repo()
+                .args(["--corpus", "corpus", "--index"])
+                .arg(&index)
+                .arg("index")
+                .output()
+                .expect("run fazhi index");
+            assert!(out.status.success(), "fazhi index failed: {}", stderr(&out));
+            (dir, index)
+        })
+        .1
+}
