@@ -14,6 +14,7 @@
 //! the province is the city. For counties directly under a province
 //! (`省直辖县级行政区划`) the city is left empty.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::report::Region;
@@ -34,6 +35,8 @@ struct City {
     code: String,
     /// `None` for placeholders (市辖区, 县, 省直辖县级行政区划).
     name: Option<String>,
+    /// `name` without its place suffix (see [`short_form`]).
+    short: String,
     province: usize,
 }
 
@@ -41,6 +44,7 @@ struct City {
 struct Area {
     code: String,
     name: String,
+    short: String,
     city: usize,
 }
 
@@ -49,6 +53,11 @@ struct Gazetteer {
     provinces: Vec<Province>,
     cities: Vec<City>,
     areas: Vec<Area>,
+    /// City / area indices by the first char of their name (a name or its
+    /// short form can only match text starting with that char): resolving
+    /// a bureau then looks at a handful of candidates, not all 3,000 areas.
+    cities_by_first: HashMap<char, Vec<usize>>,
+    areas_by_first: HashMap<char, Vec<usize>>,
 }
 
 static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(Gazetteer::load);
@@ -175,6 +184,7 @@ impl Gazetteer {
             cities.push(City {
                 code: f[0].to_string(),
                 name: (!placeholder).then(|| f[1].to_string()),
+                short: short_form(f[1]).to_string(),
                 province,
             });
         }
@@ -190,13 +200,28 @@ impl Gazetteer {
             areas.push(Area {
                 code: f[0].to_string(),
                 name: f[1].to_string(),
+                short: short_form(f[1]).to_string(),
                 city,
             });
+        }
+        let mut cities_by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, c) in cities.iter().enumerate() {
+            if let Some(first) = c.name.as_deref().and_then(|n| n.chars().next()) {
+                cities_by_first.entry(first).or_default().push(i);
+            }
+        }
+        let mut areas_by_first: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, a) in areas.iter().enumerate() {
+            if let Some(first) = a.name.chars().next() {
+                areas_by_first.entry(first).or_default().push(i);
+            }
         }
         Gazetteer {
             provinces,
             cities,
             areas,
+            cities_by_first,
+            areas_by_first,
         }
     }
 
@@ -237,20 +262,18 @@ impl Gazetteer {
     }
 }
 
-/// Length (bytes) of `name` or its short form at the start of `s`; the short
-/// form only when a department suffix follows.
-fn name_at_start(s: &str, name: &str, allow_short: bool) -> Option<usize> {
+/// Length (bytes) of `name` or its `short` form at the start of `s`; the
+/// short form only when a department suffix follows.
+fn name_at_start(s: &str, name: &str, short: &str, allow_short: bool) -> Option<usize> {
     if s.starts_with(name) {
         return Some(name.len());
     }
-    if allow_short {
-        let short = short_form(name);
-        if short != name
-            && let Some(rest) = s.strip_prefix(short)
-            && DEPARTMENT_SUFFIXES.iter().any(|d| rest.starts_with(d))
-        {
-            return Some(short.len());
-        }
+    if allow_short
+        && short != name
+        && let Some(rest) = s.strip_prefix(short)
+        && DEPARTMENT_SUFFIXES.iter().any(|d| rest.starts_with(d))
+    {
+        return Some(short.len());
     }
     None
 }
@@ -273,7 +296,7 @@ pub fn resolve(bureau: &str, context: &str) -> Region {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            name_at_start(rest, &p.name, false)
+            name_at_start(rest, &p.name, &p.short, false)
                 .or_else(|| {
                     // `吉林` of 吉林省 must not eat the city 吉林市.
                     let after = rest.strip_prefix(p.short.as_str())?;
@@ -292,12 +315,15 @@ pub fn resolve(bureau: &str, context: &str) -> Region {
     // Optional city prefix (whole name), within the province if one was given.
     let city_match = |rest: &str, province: Option<usize>, allow_short: bool| {
         let mut best: Vec<(usize, usize)> = Vec::new();
-        for (i, c) in g.cities.iter().enumerate() {
+        let first = rest.chars().next();
+        let candidates = first.and_then(|ch| g.cities_by_first.get(&ch));
+        for &i in candidates.into_iter().flatten() {
+            let c = &g.cities[i];
             let Some(cname) = &c.name else { continue };
             if province.is_some_and(|p| c.province != p) {
                 continue;
             }
-            if let Some(len) = name_at_start(rest, cname, allow_short) {
+            if let Some(len) = name_at_start(rest, cname, &c.short, allow_short) {
                 match best.first() {
                     Some((_, l)) if *l > len => {}
                     Some((_, l)) if *l == len => best.push((i, len)),
@@ -309,13 +335,16 @@ pub fn resolve(bureau: &str, context: &str) -> Region {
     };
     let area_match = |rest: &str, province: Option<usize>, city: Option<usize>| {
         let mut best: Vec<(usize, usize)> = Vec::new();
-        for (i, a) in g.areas.iter().enumerate() {
+        let first = rest.chars().next();
+        let candidates = first.and_then(|ch| g.areas_by_first.get(&ch));
+        for &i in candidates.into_iter().flatten() {
+            let a = &g.areas[i];
             if city.is_some_and(|c| a.city != c)
                 || province.is_some_and(|p| g.cities[a.city].province != p)
             {
                 continue;
             }
-            if let Some(len) = name_at_start(rest, &a.name, true) {
+            if let Some(len) = name_at_start(rest, &a.name, &a.short, true) {
                 match best.first() {
                     Some((_, l)) if *l > len => {}
                     Some((_, l)) if *l == len => best.push((i, len)),
@@ -391,7 +420,7 @@ fn disambiguate(
             let prov = &g.provinces[city.province];
             let mut score = 0;
             if let Some(cname) = &city.name {
-                let short = short_form(cname);
+                let short = city.short.as_str();
                 if mentions(cname) || (short.chars().count() >= 2 && mentions(short)) {
                     score += 2;
                 }

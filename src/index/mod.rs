@@ -36,15 +36,19 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Number of topic score slots in the schema (a taxonomy may use fewer).
 pub const MAX_TOPICS: usize = 32;
 
-/// Stored text is compressed with zstd in 64 KiB blocks: Chinese text
+/// Stored text is compressed with zstd in 256 KiB blocks: Chinese text
 /// compresses to about half with zstd and far less with lz4, and the stored
-/// text is the largest part of the index. A hit costs one block decompression.
+/// text is the largest part of the index. Reports repeat their metadata in
+/// every section and bureaus repeat each other's phrasing, which zstd only
+/// exploits within a block: 256 KiB blocks made the store about 40% smaller
+/// than 64 KiB blocks (see docs/performance.md). A hit costs one block
+/// decompression (~0.2 ms), and bulk readers go in doc order.
 pub fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 65_536,
+        docstore_blocksize: 262_144,
         ..Default::default()
     }
 }

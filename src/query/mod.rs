@@ -24,6 +24,7 @@ use crate::analysis::{exact_query_terms, normalize, normalize_with_offsets};
 use crate::index::{Fields, HEADING_PATH_SEP, IndexHandle};
 
 pub mod parse;
+pub mod topk;
 
 pub use parse::{Atom, Clause, Query, QueryError};
 
@@ -42,6 +43,26 @@ pub struct Filters {
     pub years: Option<(Option<u64>, Option<u64>)>,
     /// Only sections whose main topics include this one.
     pub topic: Option<String>,
+}
+
+impl Filters {
+    /// Whether no filter is set (every section passes).
+    pub fn is_empty(&self) -> bool {
+        let Filters {
+            bureau,
+            province,
+            city,
+            county,
+            years,
+            topic,
+        } = self;
+        bureau.is_none()
+            && province.is_none()
+            && city.is_none()
+            && county.is_none()
+            && years.is_none()
+            && topic.is_none()
+    }
 }
 
 /// Parse `2021`, `2020..2023`, `2020..` or `..2023`.
@@ -402,22 +423,24 @@ pub fn ranking_query(searcher: &Searcher, f: &Fields, query: &Query) -> Box<dyn 
         words.extend(dictionary_terms(searcher, f.body, &atom.normalized));
     }
     let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    // A heading or title term found in most sections (法治 of every
+    // 法治政府建设年度报告 title) adds almost nothing to BM25 (its idf is
+    // near 0) but makes every section a candidate for the top-k search:
+    // leave such terms out. Body terms always count.
+    let half = searcher.num_docs() / 2;
     for w in &words {
-        let tq = |field| {
-            TermQuery::new(
-                Term::from_field_text(field, w),
-                IndexRecordOption::WithFreqs,
-            )
-        };
+        let term = |field| Term::from_field_text(field, w);
+        let tq = |field| TermQuery::new(term(field), IndexRecordOption::WithFreqs);
+        let common = |field| searcher.doc_freq(&term(field)).is_ok_and(|df| df > half);
         should.push((Occur::Should, Box::new(tq(f.body))));
-        should.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(tq(f.heading)), 2.0)),
-        ));
-        should.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(tq(f.title)), 0.5)),
-        ));
+        for (field, boost) in [(f.heading, 2.0), (f.title, 0.5)] {
+            if !common(field) {
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(tq(field)), boost)),
+                ));
+            }
+        }
     }
     Box::new(BooleanQuery::new(should))
 }
@@ -636,6 +659,54 @@ pub fn search_with_topic(
 ) -> anyhow::Result<Vec<Hit>> {
     let searcher = handle.reader.searcher();
     let f = &handle.fields;
+    let all = (searcher.num_docs() as usize).max(1);
+    let needles: Vec<&str> = query
+        .positive_atoms()
+        .map(|a| a.normalized.as_str())
+        .collect();
+    // Ranked candidates → hits, skipping those that fail `--within`; stops
+    // at the limit.
+    let to_hits = |top: Vec<(f32, DocAddress)>| -> anyhow::Result<Vec<Hit>> {
+        let mut hits = Vec::new();
+        for (score, addr) in top {
+            if opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
+                break;
+            }
+            let s = load_section(&searcher, f, addr)?;
+            let text = s.text();
+            if let Some(w) = opts.within
+                && !matches_within(query, &text, w)
+            {
+                continue;
+            }
+            hits.push(make_hit(hits.len() + 1, score, s, &text, query, &needles));
+        }
+        Ok(hits)
+    };
+
+    // A page of results for strings that match very many sections: let the
+    // ranking drive (see `topk`). Filters usually make the matches few, and
+    // then the plain evaluation, driven by the smallest posting list, is
+    // faster. `--within` rejects some candidates after loading them: one
+    // try with a few candidates more, then every candidate.
+    if let Some(limit) = opts.limit.filter(|&n| n > 0 && n < all)
+        && topic.is_none()
+        && opts.filters.is_empty()
+        && topk::worth_pruning(&searcher, f, query)
+    {
+        let k = if opts.within.is_some() {
+            limit.saturating_mul(4).min(all)
+        } else {
+            limit
+        };
+        let top = topk::top_k(&searcher, f, query, &opts.filters, k)?;
+        let exhausted = top.len() < k;
+        let hits = to_hits(top)?;
+        if hits.len() >= limit || exhausted {
+            return Ok(hits);
+        }
+    }
+
     let mut q = full_query(&searcher, f, query, &opts.filters)?;
     if let Some(t) = topic {
         let field = f.topic_scores[t.slot];
@@ -651,7 +722,6 @@ pub fn search_with_topic(
             ),
         ]));
     }
-    let all = (searcher.num_docs() as usize).max(1);
     // --within filters after matching, so it needs every candidate.
     let fetch = match (opts.within, opts.limit) {
         (None, Some(n)) if n > 0 => n.min(all),
@@ -675,25 +745,7 @@ pub fn search_with_topic(
     };
     // Deterministic ties: by document address (stable for a given index).
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    let needles: Vec<&str> = query
-        .positive_atoms()
-        .map(|a| a.normalized.as_str())
-        .collect();
-    let mut hits = Vec::new();
-    for (score, addr) in top {
-        if opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
-            break;
-        }
-        let s = load_section(&searcher, f, addr)?;
-        let text = s.text();
-        if let Some(w) = opts.within
-            && !matches_within(query, &text, w)
-        {
-            continue;
-        }
-        hits.push(make_hit(hits.len() + 1, score, s, &text, query, &needles));
-    }
-    Ok(hits)
+    to_hits(top)
 }
 
 /// Build a [`Hit`] from a stored section.
