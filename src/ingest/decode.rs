@@ -383,6 +383,22 @@ mod tests {
     }
 
     #[test]
+    fn legacy_detected_after_a_long_ascii_preamble() {
+        // chardetng's sample starts at the first non-ASCII byte, so an HTML
+        // head longer than the sample does not hide the Chinese text.
+        let head = format!("<html><head>{}</head><body>\n", " ".repeat(3 * DETECT_LEN));
+        let traditional = "臺北市政府法制局關於二〇二〇年度法治政府建設工作報告\n一、推動依法行政。\n";
+        for (enc, name, body) in [
+            (GB18030, "GB18030", SAMPLE),
+            (encoding_rs::BIG5, "Big5", traditional),
+        ] {
+            let text = format!("{head}{}", body.repeat(40));
+            let bytes = enc.encode(&text).0;
+            assert_eq!(decode(&bytes), (text.clone(), name), "{name}");
+        }
+    }
+
+    #[test]
     fn big5_detected() {
         let text = "臺北市政府法制局關於二〇二〇年度法治政府建設工作報告\n一、推動依法行政，強化監督機制與資訊公開。\n".repeat(4);
         let (bytes, _, unmappable) = encoding_rs::BIG5.encode(&text);
