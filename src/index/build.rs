@@ -202,6 +202,11 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(2, WRITER_MEMORY)
         .with_context(|| format!("{}: cannot open the index for writing", dir.display()))?;
+    if full || old_info.is_none() {
+        // A full build ends with one merge of everything (below); merging
+        // along the way would rewrite most postings several times over.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    }
     let mut changed = false;
     if full && old_info.is_some() {
         writer.delete_all_documents()?;

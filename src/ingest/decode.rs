@@ -387,7 +387,8 @@ mod tests {
         // chardetng's sample starts at the first non-ASCII byte, so an HTML
         // head longer than the sample does not hide the Chinese text.
         let head = format!("<html><head>{}</head><body>\n", " ".repeat(3 * DETECT_LEN));
-        let traditional = "臺北市政府法制局關於二〇二〇年度法治政府建設工作報告\n一、推動依法行政。\n";
+        let traditional =
+            "臺北市政府法制局關於二〇二〇年度法治政府建設工作報告\n一、推動依法行政。\n";
         for (enc, name, body) in [
             (GB18030, "GB18030", SAMPLE),
             (encoding_rs::BIG5, "Big5", traditional),
