@@ -1,20 +1,135 @@
-//! Memory and speed of the streaming exporters: writes N synthetic hits
-//! (default 1,000,000) through the same [`fazhi::export::Exporter`] that
-//! `fazhi export` uses, then prints peak resident memory (`VmHWM` from
-//! /proc/self/status), time and file size.
+//! Memory and speed of the streaming exporters, two ways:
+//!
+//! - synthetic: writes N synthetic hits (default 1,000,000) through the same
+//!   [`fazhi::export::Exporter`] that `fazhi export` uses;
+//! - real: `index DIR QUERY [FORMAT]` exports every hit of QUERY from the
+//!   index in DIR (opened read-only) exactly as `fazhi export` does
+//!   (all matches, then [`fazhi::export::export_matches`]).
+//!
+//! Both print time, file size, peak resident memory (`VmHWM` from
+//! /proc/self/status; it includes the index's mmapped pages) and peak heap
+//! (from a counting global allocator).
 //!
 //! ```sh
 //! cargo run --release --example export_bench -- 1000000 csv
 //! cargo run --release --example export_bench -- 10 xlsx
+//! cargo run --release --example export_bench -- index /tmp/s100k/index 执法 csv
 //! ```
 //! Run one format per process: `VmHWM` is the process's all-time peak.
 //! Bounded memory means the peak for 1,000,000 hits is within a few MB of
 //! the peak for 10 (benches/export_memory.sh runs both and compares).
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use fazhi::export::{ExportFormat, ExportOptions, Exporter};
+use fazhi::export::{ExportFormat, ExportOptions, Exporter, export_matches};
 use fazhi::query::{Hit, StoredSection};
+
+/// The system allocator, counting live and peak bytes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(n: usize) {
+    let live = LIVE.fetch_add(n, Ordering::Relaxed) + n;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+// SAFETY: forwards to the system allocator unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+        if new > layout.size() {
+            grew(new - layout.size());
+        } else {
+            LIVE.fetch_sub(layout.size() - new, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn peak_heap_mb() -> f64 {
+    PEAK.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
+}
+
+fn parse_format(name: &str) -> anyhow::Result<ExportFormat> {
+    Ok(match name {
+        "csv" => ExportFormat::Csv,
+        "xlsx" => ExportFormat::Xlsx,
+        "json" => ExportFormat::Json,
+        "jsonl" => ExportFormat::Jsonl,
+        "ndjson-bulk" | "bulk" => ExportFormat::NdjsonBulk,
+        other => anyhow::bail!("unknown format {other}"),
+    })
+}
+
+/// `index DIR QUERY [FORMAT]`: the real export of every hit of QUERY.
+fn real(mut args: impl Iterator<Item = String>) -> anyhow::Result<()> {
+    let dir = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("index DIR QUERY [FORMAT]"))?;
+    let text = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("index DIR QUERY [FORMAT]"))?;
+    let format = parse_format(args.next().as_deref().unwrap_or("csv"))?;
+    let handle = fazhi::index::open(std::path::Path::new(&dir))?;
+    let query = fazhi::query::parse::parse(&text)?;
+    let start = Instant::now();
+    let searcher = handle.reader.searcher();
+    let q = fazhi::query::full_query(&searcher, &handle.fields, &query, &Default::default())?;
+    let matches = fazhi::query::all_matches(&searcher, q.as_ref(), true)?;
+    let searched = start.elapsed().as_secs_f64();
+    let heap_matches = peak_heap_mb();
+    let out = tempfile::tempdir_in(".")?;
+    let path = out.path().join("export.out");
+    let file = std::fs::File::create(&path)?;
+    let opts = ExportOptions {
+        tempdir: Some(out.path().to_path_buf()),
+        ..ExportOptions::default()
+    };
+    let mut ex = Exporter::new(format, file, &opts)?;
+    let atoms: Vec<_> = query.positive_atoms().collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    let stats = export_matches(
+        &searcher,
+        &handle.fields,
+        &matches,
+        &atoms,
+        &mut ex,
+        out.path(),
+        threads,
+    )?;
+    ex.finish()?.sync_all()?;
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "format={format:?} hits={} search={searched:.2}s encode={:.2}s write={:.2}s total={secs:.2}s rate={:.0}/s size={:.1}MB spill={:.1}MB peak_heap={:.1}MB (after matching {heap_matches:.1}MB) peak_rss={:.1}MB",
+        stats.hits,
+        stats.encode_secs,
+        stats.write_secs,
+        stats.hits as f64 / secs.max(1e-9),
+        std::fs::metadata(&path)?.len() as f64 / 1e6,
+        stats.spill_bytes as f64 / 1e6,
+        peak_heap_mb(),
+        vm_hwm_kb().unwrap_or(0) as f64 / 1024.0,
+    );
+    Ok(())
+}
 
 fn vm_hwm_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -61,20 +176,17 @@ fn synthetic(i: usize, hit: &mut Hit, section: &mut StoredSection) {
 }
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("index") {
+        args.next();
+        return real(args);
+    }
     let n: usize = args
         .next()
         .map(|s| s.replace('_', "").parse())
         .transpose()?
         .unwrap_or(1_000_000);
-    let format = match args.next().as_deref().unwrap_or("csv") {
-        "csv" => ExportFormat::Csv,
-        "xlsx" => ExportFormat::Xlsx,
-        "json" => ExportFormat::Json,
-        "jsonl" => ExportFormat::Jsonl,
-        "ndjson-bulk" | "bulk" => ExportFormat::NdjsonBulk,
-        other => anyhow::bail!("unknown format {other}"),
-    };
+    let format = parse_format(args.next().as_deref().unwrap_or("csv"))?;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("export.out");
     let before = vm_hwm_kb().unwrap_or(0);
@@ -119,9 +231,10 @@ fn main() -> anyhow::Result<()> {
     let size = std::fs::metadata(&path)?.len();
     let peak = vm_hwm_kb().unwrap_or(0);
     println!(
-        "format={format:?} hits={n} time={secs:.2}s rate={:.0}/s size={:.1}MB peak_rss={:.1}MB (before writing {:.1}MB, before finishing {:.1}MB)",
+        "format={format:?} hits={n} time={secs:.2}s rate={:.0}/s size={:.1}MB peak_heap={:.1}MB peak_rss={:.1}MB (before writing {:.1}MB, before finishing {:.1}MB)",
         n as f64 / secs.max(1e-9),
         size as f64 / 1e6,
+        peak_heap_mb(),
         peak as f64 / 1024.0,
         before as f64 / 1024.0,
         streamed as f64 / 1024.0

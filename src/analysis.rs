@@ -31,10 +31,12 @@ pub const EXACT_TOKENIZER: &str = "fazhi_exact";
 /// Name under which [`JiebaTokenizer`] is registered in the index.
 pub const JIEBA_TOKENIZER: &str = "fazhi_jieba";
 
-/// Fold one character to its normalised form, pushing zero or more chars.
+/// Fold one character to its normalised form, pushing zero or more chars
+/// ([`normalize`] is this over every char).
 #[inline]
-fn fold_char(c: char, mut push: impl FnMut(char)) {
-    // Fast paths: CJK ideographs and ASCII cover almost all of the text.
+pub fn fold_char(c: char, mut push: impl FnMut(char)) {
+    // Fast paths: CJK ideographs and ASCII cover almost all of the text,
+    // and Chinese punctuation most of the rest.
     if ('\u{4e00}'..='\u{9fff}').contains(&c) {
         push(c);
         return;
@@ -45,6 +47,38 @@ fn fold_char(c: char, mut push: impl FnMut(char)) {
         }
         return;
     }
+    if ('\u{ff01}'..='\u{ff5e}').contains(&c) {
+        // Full-width ASCII: NFKC is the ASCII char (tested below).
+        let a = char::from_u32(c as u32 - 0xfee0).unwrap_or(' ');
+        if a.is_ascii_alphanumeric() {
+            push(a.to_ascii_lowercase());
+        }
+        return;
+    }
+    if is_dropped_punctuation(c) {
+        return;
+    }
+    fold_slow(c, push)
+}
+
+/// Common CJK punctuation that normalisation drops (tested against
+/// [`fold_slow`]): 、。〈〉《》「」『』【】〔〕… ‘’“” — … ·
+#[inline]
+fn is_dropped_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3000}'..='\u{3003}'
+            | '\u{3008}'..='\u{3011}'
+            | '\u{3014}'..='\u{301f}'
+            | '\u{2010}'..='\u{2016}'
+            | '\u{2018}'..='\u{2027}'
+            | '\u{00b7}'
+    )
+}
+
+/// The general case of [`fold_char`]: NFKC, drop what [`keeps`] rejects,
+/// lower-case.
+fn fold_slow(c: char, mut push: impl FnMut(char)) {
     let mut buf = [0u8; 4];
     for d in c.encode_utf8(&mut buf).nfkc() {
         if keeps(d) {
@@ -280,6 +314,21 @@ pub fn register_tokenizers(index: &tantivy::Index) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast paths of `fold_char` agree with the general case.
+    #[test]
+    fn fold_fast_paths_match_nfkc() {
+        let fast = ('\u{ff01}'..='\u{ff5e}')
+            .chain('\u{3000}'..='\u{303f}')
+            .chain('\u{2000}'..='\u{206f}')
+            .chain(['\u{00b7}']);
+        for c in fast {
+            let (mut a, mut b) = (String::new(), String::new());
+            fold_char(c, |d| a.push(d));
+            fold_slow(c, |d| b.push(d));
+            assert_eq!(a, b, "U+{:04X}", c as u32);
+        }
+    }
 
     fn tokens(mut tok: impl Tokenizer, text: &str) -> Vec<(usize, String)> {
         let mut stream = tok.token_stream(text);

@@ -1,7 +1,7 @@
 //! `fazhi export QUERY|--topic NAME|--all -o FILE`: every hit, not a top-N,
 //! streamed to CSV, XLSX, JSON, JSONL or `_bulk` NDJSON (see
-//! [`crate::export`]). Memory is 12 bytes per match plus one section at a
-//! time; the file appears only when complete.
+//! [`crate::export`]). Memory is 28 bytes per match plus one doc-store
+//! block per thread; the file appears only when complete.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,9 +11,11 @@ use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TQuery};
 
 use super::{FilterArgs, Global, fail, parse_query_or_exit};
-use crate::export::{AtomicFile, BulkAction, ExportFormat, ExportOptions, Exporter};
+use crate::export::{
+    AtomicFile, BulkAction, ExportFormat, ExportOptions, Exporter, export_matches,
+};
 use crate::index::open_or_build;
-use crate::query::{Query, all_matches, filter_queries, full_query, load_section, make_hit};
+use crate::query::{Query, all_matches, filter_queries, full_query};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -126,10 +128,7 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let query = query.unwrap_or(Query {
         clauses: Vec::new(),
     });
-    let needles: Vec<&str> = query
-        .positive_atoms()
-        .map(|a| a.normalized.as_str())
-        .collect();
+    let atoms: Vec<&crate::query::Atom> = query.positive_atoms().collect();
     let opts = ExportOptions {
         bom: !args.no_bom,
         bulk_index: args.bulk_index.clone(),
@@ -138,15 +137,18 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<ExitCode> {
     };
     let mut exporter = Exporter::new(format, dest.file(), &opts)
         .map_err(|e| e.context(format!("cannot write {}", args.output.display())))?;
-    for (i, &(score, addr)) in matches.iter().enumerate() {
-        let s = load_section(&searcher, f, addr)?;
-        let text = s.text();
-        let section = format.needs_section().then(|| s.clone());
-        let hit = make_hit(i + 1, score, s, &text, &query, &needles);
-        exporter
-            .push(&hit, section.as_ref())
-            .map_err(|e| e.context(format!("cannot write {}", args.output.display())))?;
-    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    export_matches(
+        &searcher,
+        f,
+        &matches,
+        &atoms,
+        &mut exporter,
+        &folder_of(&args.output),
+        threads,
+    )
+    .map_err(|e| e.context(format!("cannot write {}", args.output.display())))?;
+    drop(matches);
     let written = exporter.count();
     exporter
         .finish()

@@ -568,6 +568,210 @@ pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
 /// Snippet width in characters.
 pub const SNIPPET_WIDTH: usize = 90;
 
+/// [`snippet`] and [`make_hit`]'s matched strings in one pass over the text,
+/// with buffers reused from hit to hit (exports build hundreds of thousands
+/// of snippets). Output is identical to [`snippet`]'s; the text is
+/// normalised once, and occurrences are kept as char indices, so no
+/// per-char offset table of the original text is built.
+#[derive(Debug, Default)]
+pub struct Snippeter {
+    needles: Vec<Vec<char>>,
+    /// Normalised chars of the current text.
+    norm: Vec<char>,
+    /// For each normalised char, the index of the original char it came from.
+    orig: Vec<u32>,
+    /// Occurrences: (first char, char after the last, needle index).
+    occ: Vec<(u32, u32, u32)>,
+    found: Vec<bool>,
+    distinct: BTreeSet<u32>,
+    /// The fragment of the last [`Snippeter::run`].
+    pub text: String,
+    /// Highlighted char ranges inside [`Snippeter::text`].
+    pub highlights: Vec<(usize, usize)>,
+}
+
+impl Snippeter {
+    /// A snippeter for normalised `needles` (the query's positive atoms).
+    pub fn new(needles: &[&str]) -> Self {
+        Snippeter {
+            needles: needles.iter().map(|n| n.chars().collect()).collect(),
+            found: vec![false; needles.len()],
+            ..Snippeter::default()
+        }
+    }
+
+    /// Whether needle `k` occurs in the last text (as `normalize(text)
+    /// .contains(needle)`: an empty needle always does).
+    pub fn found(&self, k: usize) -> bool {
+        self.found[k]
+    }
+
+    /// Compute the snippet of `text` (about `width` chars) into
+    /// [`Snippeter::text`] and [`Snippeter::highlights`].
+    pub fn run(&mut self, text: &str, width: usize) {
+        if self.needles.len() == 1 && !self.needles[0].is_empty() {
+            return self.run_one(text, width);
+        }
+        // Locals, not fields, in the hot loop: their lengths stay in registers.
+        let mut norm = std::mem::take(&mut self.norm);
+        let mut orig = std::mem::take(&mut self.orig);
+        norm.clear();
+        orig.clear();
+        norm.reserve(text.len());
+        orig.reserve(text.len());
+        let mut total = 0u32;
+        for c in text.chars() {
+            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                norm.push(c);
+                orig.push(total);
+            } else {
+                crate::analysis::fold_char(c, |d| {
+                    norm.push(d);
+                    orig.push(total);
+                });
+            }
+            total += 1;
+        }
+        self.norm = norm;
+        self.orig = orig;
+        let total = total as usize;
+        self.occ.clear();
+        for (k, nd) in self.needles.iter().enumerate() {
+            self.found[k] = nd.is_empty();
+            if nd.is_empty() || nd.len() > self.norm.len() {
+                continue;
+            }
+            let (first, len) = (nd[0], nd.len());
+            let norm = &self.norm;
+            let mut i = 0;
+            while i + len <= norm.len() {
+                if norm[i] == first && norm[i..i + len] == nd[..] {
+                    self.occ
+                        .push((self.orig[i], self.orig[i + len - 1] + 1, k as u32));
+                    i += len;
+                } else {
+                    i += 1;
+                }
+            }
+            if self.occ.last().is_some_and(|o| o.2 == k as u32) {
+                self.found[k] = true;
+            }
+        }
+        self.occ.sort_unstable();
+        let occ = &self.occ;
+        // The occurrence whose window covers the most distinct needles, first such.
+        let mut best: Option<(usize, usize)> = None;
+        for (i, &(cs, _, _)) in occ.iter().enumerate() {
+            let limit = cs as usize + width;
+            let window = occ[i..]
+                .iter()
+                .take_while(|o| (o.0 as usize) < limit)
+                .map(|o| o.2);
+            let n = if self.needles.len() <= 64 {
+                window.fold(0u64, |m, k| m | 1 << k).count_ones() as usize
+            } else {
+                self.distinct.clear();
+                self.distinct.extend(window);
+                self.distinct.len()
+            };
+            if best.is_none_or(|(m, _)| n > m) {
+                best = Some((n, i));
+            }
+        }
+        let first = best.map(|(_, i)| occ[i].0 as usize);
+        self.emit(text, width, total, first);
+    }
+
+    /// One needle: every window holds one distinct needle, so the best is
+    /// the first occurrence, and only the text up to the end of its window
+    /// needs normalising (the rest is only counted).
+    fn run_one(&mut self, text: &str, width: usize) {
+        let mut norm = std::mem::take(&mut self.norm);
+        let mut orig = std::mem::take(&mut self.orig);
+        norm.clear();
+        orig.clear();
+        self.occ.clear();
+        let nd = &self.needles[0];
+        let len = nd.len();
+        let mut chars = text.chars();
+        let mut seen = 0u32;
+        let mut i = 0;
+        // Once the first occurrence is known: no occurrence starting at or
+        // after this char can be inside the snippet.
+        let mut limit = usize::MAX;
+        loop {
+            while norm.len() < i + len {
+                let Some(c) = chars.next() else { break };
+                if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                    norm.push(c);
+                    orig.push(seen);
+                } else {
+                    crate::analysis::fold_char(c, |d| {
+                        norm.push(d);
+                        orig.push(seen);
+                    });
+                }
+                seen += 1;
+            }
+            if norm.len() < i + len || orig[i] as usize >= limit {
+                break;
+            }
+            if norm[i] == nd[0] && norm[i..i + len] == nd[..] {
+                if self.occ.is_empty() {
+                    limit = (orig[i] as usize).saturating_sub(width / 5) + width;
+                }
+                self.occ.push((orig[i], orig[i + len - 1] + 1, 0));
+                i += len;
+            } else {
+                i += 1;
+            }
+        }
+        let total = seen as usize + chars.as_str().chars().count();
+        self.found[0] = !self.occ.is_empty();
+        let first = self.occ.first().map(|o| o.0 as usize);
+        self.norm = norm;
+        self.orig = orig;
+        self.emit(text, width, total, first);
+    }
+
+    /// The fragment around the occurrence starting at char `first` (or the
+    /// start of the text), with highlights from `self.occ`.
+    fn emit(&mut self, text: &str, width: usize, total: usize, first: Option<usize>) {
+        let occ = &self.occ;
+        let start_char = match first {
+            Some(c) => c.saturating_sub(width / 5),
+            None => 0,
+        };
+        let end_char = (start_char + width).min(total);
+        let start_char = end_char.saturating_sub(width).min(start_char);
+        self.text.clear();
+        self.highlights.clear();
+        if start_char > 0 {
+            self.text.push('…');
+        }
+        let prefix = usize::from(start_char > 0);
+        for c in text.chars().skip(start_char).take(end_char - start_char) {
+            self.text.push(if c == '\n' || c == '\r' { ' ' } else { c });
+        }
+        for &(s, e, _) in occ {
+            let (s, e) = (s as usize, e as usize);
+            if s >= start_char && e <= end_char {
+                let (hs, he) = (prefix + s - start_char, prefix + e - start_char);
+                if self
+                    .highlights
+                    .last()
+                    .is_none_or(|&(_, last_end)| hs >= last_end)
+                {
+                    self.highlights.push((hs, he));
+                }
+            }
+        }
+        if end_char < total {
+            self.text.push('…');
+        }
+    }
+}
+
 /// Every match of `q`, best first (ties by address): 12 bytes per match,
 /// so a caller can hold millions of them and load documents one at a time
 /// (exports stream this way). Without `scoring` all scores are 0 and the
@@ -809,6 +1013,72 @@ impl Hit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`Snippeter`] must reproduce [`snippet`] and `make_hit`'s matched
+    /// strings exactly (exports rely on it for byte-identical files).
+    fn same_as_reference(text: &str, needles: &[&str], width: usize) {
+        let reference = snippet(text, needles, width);
+        let mut s = Snippeter::new(needles);
+        s.run(text, width);
+        assert_eq!(s.text, reference.text, "text {text:?} needles {needles:?}");
+        assert_eq!(s.highlights, reference.highlights, "text {text:?}");
+        let norm = normalize(text);
+        for (k, n) in needles.iter().enumerate() {
+            assert_eq!(s.found(k), norm.contains(n), "needle {n:?} in {text:?}");
+        }
+    }
+
+    #[test]
+    fn snippeter_matches_reference_on_examples() {
+        let long = "一二三四五六七八九十".repeat(30);
+        let cases: Vec<(String, Vec<&str>)> = vec![
+            (String::new(), vec!["执法"]),
+            ("执法".into(), vec!["执法", ""]),
+            (
+                format!("{long}行政执法{long}合法性审查{long}"),
+                vec!["执法", "合法性审查"],
+            ),
+            (
+                format!("执法\r\n{long}执法执法 Ａｂ ＡＢ ab"),
+                vec!["执法", "ab", "法执"],
+            ),
+            (
+                "㈠ＦＩＬＥ ﬁle 第①条 执-法".into(),
+                vec!["file", "执法", "1"],
+            ),
+            (format!("{long}\n{long}"), vec![]),
+            ("执法执法执法".into(), vec!["执法执法", "法"]),
+        ];
+        for (text, needles) in &cases {
+            for width in [0, 1, 5, 90, 1000] {
+                same_as_reference(text, needles, width);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn snippeter_matches_reference(
+            text in "[执法行政审查 \n\r,.Ａa1①ﬁ]{0,300}",
+            n1 in "[执法行政a1]{0,3}",
+            n2 in "[执法审查]{1,2}",
+            width in 0usize..120,
+        ) {
+            let needles = [normalize(&n1), normalize(&n2)];
+            let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+            same_as_reference(&text, &needles, width);
+        }
+
+        #[test]
+        fn snippeter_matches_reference_one_needle(
+            text in "[执法行政审查 \n\r,.Ａa1①ﬁ]{0,400}",
+            n in "[执法a1Ａ]{0,3}",
+            width in 0usize..120,
+        ) {
+            let needle = normalize(&n);
+            same_as_reference(&text, &[needle.as_str()], width);
+        }
+    }
 
     #[test]
     fn years() {
