@@ -255,3 +255,250 @@ fn bad_query_is_a_usage_error() {
     let out = bureaus(&["\"未闭合"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Every section of the shared index: address and normalised text.
+fn all_sections() -> Vec<(tantivy::DocAddress, fazhi::query::StoredSection, String)> {
+    let handle = fazhi::index::open(index()).expect("open index");
+    let searcher = handle.reader.searcher();
+    let mut docs: Vec<tantivy::DocAddress> = searcher
+        .search(
+            &tantivy::query::AllQuery,
+            &tantivy::collector::DocSetCollector,
+        )
+        .unwrap()
+        .into_iter()
+        .collect();
+    docs.sort();
+    docs.into_iter()
+        .map(|addr| {
+            let s = fazhi::query::load_section(&searcher, &handle.fields, addr).unwrap();
+            let norm = normalize(&s.text());
+            (addr, s, norm)
+        })
+        .collect()
+}
+
+#[test]
+fn index_mention_counts_equal_text_counts_on_real_reports() {
+    // Needles cut from the reports themselves: substrings of 1 to 8 chars at
+    // a stride, every doubled char (self-overlapping needles like 一一 and
+    // their longer runs), and the practices queries.
+    let sections = all_sections();
+    assert!(sections.len() > 50, "{} sections", sections.len());
+    let mut needles: BTreeSet<String> = BTreeSet::new();
+    for (_, _, norm) in &sections {
+        let chars: Vec<char> = norm.chars().collect();
+        for i in (0..chars.len()).step_by(97) {
+            for len in 1..=8 {
+                if i + len <= chars.len() {
+                    needles.insert(chars[i..i + len].iter().collect());
+                }
+            }
+        }
+        for i in 0..chars.len().saturating_sub(1) {
+            if chars[i] == chars[i + 1] {
+                for len in 2..=4 {
+                    if i + len <= chars.len() {
+                        needles.insert(chars[i..i + len].iter().collect());
+                    }
+                }
+                needles.insert(std::iter::repeat_n(chars[i], 3).collect());
+            }
+        }
+    }
+    for (_, query, _) in practices() {
+        for atom in query.split(" OR ") {
+            needles.insert(normalize(atom.trim().trim_matches('"')));
+        }
+    }
+    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+    assert!(needles.len() > 500, "{} needles", needles.len());
+    assert!(
+        needles.iter().any(|n| {
+            let c: Vec<char> = n.chars().collect();
+            c.len() >= 2 && c.windows(2).all(|w| w[0] == w[1])
+        }),
+        "the reports have a doubled char to test overlap on"
+    );
+
+    let handle = fazhi::index::open(index()).expect("open index");
+    let searcher = handle.reader.searcher();
+    let docs: Vec<tantivy::DocAddress> = sections.iter().map(|(a, _, _)| *a).collect();
+    let got = fazhi::bureaus::mention_counts(&searcher, &handle.fields, &needles, &docs).unwrap();
+    let mut mismatches = Vec::new();
+    let mut total = 0u64;
+    for (d, (_, s, norm)) in sections.iter().enumerate() {
+        for (i, needle) in needles.iter().enumerate() {
+            let want = fazhi::bureaus::count_occurrences(norm, needle) as u32;
+            let have = got[d * needles.len() + i];
+            total += u64::from(want);
+            if have != want {
+                mismatches.push(format!(
+                    "{needle:?} in {} section {}: index {have}, text {want}",
+                    s.path, s.section_id
+                ));
+            }
+        }
+    }
+    assert!(total > 5_000, "the needles occur ({total})");
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches, first: {:#?}",
+        mismatches.len(),
+        &mismatches[..mismatches.len().min(10)]
+    );
+}
+
+#[test]
+fn mentions_sections_and_variants_equal_a_text_scan() {
+    // What `fazhi bureaus` prints for each practice, against a scan of every
+    // section's stored text with the query's own matching rule.
+    let sections = all_sections();
+    for (practice, query, _) in practices() {
+        let q = fazhi::query::parse::parse(&query).unwrap();
+        let mut want: std::collections::BTreeMap<String, (u64, u64, BTreeSet<String>)> =
+            Default::default();
+        for (_, s, norm) in &sections {
+            if !q.matches(norm) {
+                continue;
+            }
+            let row = want
+                .entry(s.bureau.clone().unwrap_or_default())
+                .or_default();
+            row.0 += 1;
+            for a in q.positive_atoms() {
+                let n = fazhi::bureaus::count_occurrences(norm, &a.normalized) as u64;
+                row.1 += n;
+                if n > 0 {
+                    row.2.insert(a.text.clone());
+                }
+            }
+        }
+        let (_, rows) = bureaus_json(&[&query, "--limit", "0"]);
+        let got: std::collections::BTreeMap<String, (u64, u64, BTreeSet<String>)> = rows
+            .iter()
+            .map(|r| {
+                let variants = r["variants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect();
+                (
+                    name(r),
+                    (
+                        r["sections"].as_u64().unwrap(),
+                        r["mentions"].as_u64().unwrap(),
+                        variants,
+                    ),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{practice} ({query})");
+    }
+}
+
+#[test]
+fn limit_prints_the_first_rows_and_counts_the_rest() {
+    let (_, all) = bureaus_json(&["\"法律顾问\" OR 合法性审查 OR 执法", "--limit", "0"]);
+    assert!(all.len() >= 3, "{all:?}");
+    let out = bureaus(&[
+        "\"法律顾问\" OR 合法性审查 OR 执法",
+        "--limit",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows, all[..2].to_vec(), "the first rows, unchanged");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{} more bureau", all.len() - 2)) && stderr.contains("--limit 0"),
+        "{stderr}"
+    );
+    // --all rows come after the matching ones, under the same limit.
+    let (_, everyone) = bureaus_json(&["\"府院联动\"", "--all", "--limit", "2"]);
+    assert_eq!(everyone.len(), 2);
+    assert!(everyone[0]["sections"].as_u64().unwrap() > 0);
+    assert_eq!(everyone[1]["sections"], 0);
+    // Default: 50 rows, no note when everything fits.
+    let out = bureaus(&["\"府院联动\"", "--format", "json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+}
+
+#[test]
+fn no_snippet_keeps_the_counts() {
+    let (_, with) = bureaus_json(&["合法性审查"]);
+    let (code, without) = bureaus_json(&["合法性审查", "--no-snippet"]);
+    assert_eq!(code, 0);
+    assert_eq!(with.len(), without.len());
+    for (a, b) in with.iter().zip(&without) {
+        for key in [
+            "bureau", "province", "city", "county", "years", "sections", "mentions", "variants",
+        ] {
+            assert_eq!(a[key], b[key], "{key}");
+        }
+        assert!(a["snippet"].is_string());
+        assert_eq!(b["snippet"], Value::Null);
+        assert_eq!(b["path"], Value::Null);
+        assert_eq!(b["line"], Value::Null);
+    }
+}
+
+#[test]
+fn several_segments_give_the_same_rows() {
+    // Index three reports, then all five: the second run adds segments, so
+    // per-segment groups are merged by name.
+    let fixture = common::Fixture::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixture.corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let held = fixture.dir.path().join("held");
+    std::fs::create_dir(&held).unwrap();
+    for f in &files[3..] {
+        std::fs::rename(f, held.join(f.file_name().unwrap())).unwrap();
+    }
+    fixture.cmd().args(["index", "--quiet"]).assert().success();
+    for f in &files[3..] {
+        std::fs::rename(held.join(f.file_name().unwrap()), f).unwrap();
+    }
+    fixture.cmd().args(["index", "--quiet"]).assert().success();
+    let segments = std::fs::read_dir(fixture.index())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "store")
+        })
+        .count();
+    assert!(segments > 1, "{segments} segment(s)");
+    let strip = |rows: Vec<Value>| -> Vec<Value> {
+        rows.into_iter()
+            .map(|mut r| {
+                for key in ["snippet", "path", "line"] {
+                    r.as_object_mut().unwrap().remove(key);
+                }
+                r
+            })
+            .collect()
+    };
+    for args in [
+        vec!["\"执法\"", "--limit", "0"],
+        vec!["合法性审查 OR 法制审核", "--limit", "0"],
+        vec!["\"府院联动\"", "--all"],
+        vec!["法", "--limit", "3"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--format", "json"]);
+        let out = fixture.run(&[&["bureaus"][..], &all].concat());
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let (_, want) = bureaus_json(&args);
+        assert_eq!(strip(got), strip(want), "{args:?}");
+    }
+}

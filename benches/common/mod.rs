@@ -168,8 +168,10 @@ impl QueryCase {
                 let opts = BureauOptions {
                     filters: self.opts.filters.clone(),
                     all: false,
+                    limit: Some(50),
+                    snippets: true,
                 };
-                bureaus(handle, &q, &opts).expect("bureaus").len()
+                bureaus(handle, &q, &opts).expect("bureaus").rows.len()
             }
         }
     }

@@ -27,9 +27,18 @@ pub struct BureausArgs {
     /// (合法性审查 → 合法性审核, 法制审核 …).
     #[arg(long)]
     pub synonyms: bool,
+    /// Rows to print, in order (0 = all); the rest are counted on stderr.
+    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// Leave out the snippet, path and line (no stored text is read).
+    #[arg(long)]
+    pub no_snippet: bool,
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
+
+/// Rows printed unless `--limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 50;
 
 pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let mut query = match parse_query_or_exit(&args.query.join(" ")) {
@@ -48,10 +57,22 @@ pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<ExitCode> {
     let opts = BureauOptions {
         filters,
         all: args.all,
+        limit: (args.limit > 0).then_some(args.limit),
+        snippets: !args.no_snippet,
     };
-    let rows = bureaus(&handle, &query, &opts)?;
-    print_rows(&rows, args.format)?;
-    if !rows.iter().any(|r| r.sections > 0) {
+    let table = bureaus(&handle, &query, &opts)?;
+    print_rows(&table.rows, args.format)?;
+    let more = table.total - table.rows.len();
+    if more > 0 {
+        eprintln!(
+            "fazhi: {} more bureau{} ({} in all, {} mention it); --limit 0 shows all",
+            thousands(more),
+            if more == 1 { "" } else { "s" },
+            thousands(table.total),
+            thousands(table.matching)
+        );
+    }
+    if table.matching == 0 {
         if args.format == Format::Table {
             eprintln!("fazhi: no bureau mentions it");
         }
@@ -92,6 +113,19 @@ fn flat(r: &BureauRow) -> FlatRow<'_> {
         line: r.line,
         snippet: r.snippet.as_deref().unwrap_or(""),
     }
+}
+
+/// 57292 → "57,292".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn join(years: &[u64], sep: &str) -> String {
