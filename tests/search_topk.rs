@@ -14,7 +14,37 @@ use tantivy::collector::TopDocs;
 
 #[test]
 fn top_k_equals_full_evaluation() {
-    let handle = fazhi::index::open(common::shared_index()).expect("open index");
+    check_top_k(common::shared_index());
+}
+
+/// After an incremental run the replaced sections are deleted documents:
+/// top-k must skip them as the full evaluation does.
+#[test]
+fn top_k_equals_full_evaluation_with_deleted_sections() {
+    let fixture = common::Fixture::indexed();
+    let file = std::fs::read_dir(fixture.corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "txt"))
+        .expect("a .txt report in the corpus");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n六、其他\n坚持法治政府建设，推进依法行政，落实法律顾问制度。\n");
+    std::fs::write(&file, &text).unwrap();
+    fixture.cmd().args(["index", "--quiet"]).assert().success();
+    let handle = fazhi::index::open(&fixture.index()).expect("open index");
+    let deleted: u32 = handle
+        .reader
+        .searcher()
+        .segment_readers()
+        .iter()
+        .map(|r| r.num_deleted_docs())
+        .sum();
+    assert!(deleted > 0, "the incremental run left no deleted sections");
+    check_top_k(&fixture.index());
+}
+
+fn check_top_k(index: &std::path::Path) {
+    let handle = fazhi::index::open(index).expect("open index");
     let searcher = handle.reader.searcher();
     let f = &handle.fields;
     let filters = Filters::default();

@@ -217,11 +217,7 @@ pub fn rank_topic(
     let all = (searcher.num_docs() as usize).max(1);
     let fetch = limit.filter(|&n| n > 0).map_or(all, |n| n.min(all));
     let name = format!("topic_score_{slot}");
-    let no_deletes = searcher
-        .segment_readers()
-        .iter()
-        .all(|r| r.alive_bitset().is_none());
-    let mut top: Vec<(f64, DocAddress)> = if filters.is_empty() && no_deletes {
+    let mut top: Vec<(f64, DocAddress)> = if filters.is_empty() {
         top_of_column(&searcher, &name, fetch)?
     } else {
         let q = filtered_query(&searcher, handle, filters)?;
@@ -241,11 +237,12 @@ pub fn rank_topic(
     Ok(hits)
 }
 
-/// The `k` largest positive values of the f64 fast field `name`, by a scan
-/// of its stored values only: the score columns are sparse (a section has a
-/// value only for the topics it touches), so this reads a fraction of the
-/// sections and never visits a posting list — 20× faster than a collector
-/// over all documents. Ties keep the lower address.
+/// The `k` largest positive values of the f64 fast field `name` among live
+/// sections, by a scan of the column's stored values only: the score
+/// columns are sparse (a section has a value only for the topics it
+/// touches), so this reads a fraction of the sections and never visits a
+/// posting list — 20× faster than a collector over all documents. Ties keep
+/// the lower address.
 fn top_of_column(
     searcher: &Searcher,
     name: &str,
@@ -253,32 +250,42 @@ fn top_of_column(
 ) -> anyhow::Result<Vec<(f64, DocAddress)>> {
     let mut top: Vec<(f64, DocAddress)> = Vec::new();
     let mut chunk = vec![0f64; 4096];
+    let mut candidates: Vec<(f64, u32)> = Vec::new();
+    let mut rows: Vec<u32> = Vec::new();
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let column = reader.fast_fields().f64(name)?;
+        let alive = reader.alive_bitset();
         let num_vals = column.values.num_vals() as u64;
-        // (value, value rank) of this segment's best, then ranks → doc ids.
+        // (value, doc) of this segment's best, best first.
         let mut best: Vec<(f64, u32)> = Vec::new();
         let mut start = 0u64;
         while start < num_vals {
             let len = (num_vals - start).min(chunk.len() as u64) as usize;
             column.values.get_range(start, &mut chunk[..len]);
+            // Values that would enter the list, with their value ranks…
+            candidates.clear();
             for (i, &v) in chunk[..len].iter().enumerate() {
                 if v > 0.0 && (best.len() < k || v > best[k - 1].0) {
+                    candidates.push((v, (start as usize + i) as u32));
+                }
+            }
+            // …turned into doc ids (ascending ranks give ascending docs).
+            rows.clear();
+            rows.extend(candidates.iter().map(|c| c.1));
+            column.index.select_batch_in_place(0, &mut rows);
+            for (&(v, _), &doc) in candidates.iter().zip(&rows) {
+                let live = alive.is_none_or(|a| a.is_alive(doc));
+                if live && (best.len() < k || v > best[k - 1].0) {
                     let at = best.partition_point(|b| b.0 >= v);
-                    best.insert(at, (v, (start as usize + i) as u32));
+                    best.insert(at, (v, doc));
                     best.truncate(k);
                 }
             }
             start += len as u64;
         }
-        // `select_batch_in_place` wants ascending ranks.
-        best.sort_by_key(|b| b.1);
-        let mut rows: Vec<u32> = best.iter().map(|b| b.1).collect();
-        column.index.select_batch_in_place(0, &mut rows);
         top.extend(
             best.iter()
-                .zip(rows)
-                .map(|(b, row)| (b.0, DocAddress::new(ord as u32, row))),
+                .map(|&(v, doc)| (v, DocAddress::new(ord as u32, doc))),
         );
     }
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));

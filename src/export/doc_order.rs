@@ -2,7 +2,7 @@
 //! write in rank order.
 //!
 //! Loading hits from the doc store in rank order is random access: each hit
-//! decompresses a 64 KiB zstd block for one section (9.6k hits/s on the
+//! decompresses a whole zstd block (256 KiB) for one section (9.6k hits/s on the
 //! 100k-report index). Here the hits are visited in document order instead,
 //! so each block is decompressed once and every hit in it is read from the
 //! cached block. Each hit's record (its bytes in the output file, see

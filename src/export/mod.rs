@@ -17,7 +17,7 @@
 //! are copied into the file in *rank* order. Memory is 28 bytes a hit plus
 //! a block and a record per thread (peak heap 20 MB for 654,720 hits);
 //! the spill takes as much disk as the export, and is removed at the end.
-//! Reading in rank order instead decompressed a 64 KiB block per hit (12×
+//! Reading in rank order instead decompressed a whole block per hit (12×
 //! the CPU time). Snippets come from [`crate::query::Snippeter`] (same output as
 //! [`crate::query::snippet`], text normalised once, buffers reused).
 //!

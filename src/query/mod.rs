@@ -568,6 +568,16 @@ pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
 /// Snippet width in characters.
 pub const SNIPPET_WIDTH: usize = 90;
 
+/// Normalise `c` (see [`crate::analysis::fold_char`]) onto `norm`, recording
+/// for each pushed char the index `at` of the original char.
+#[inline]
+fn fold_at(c: char, at: u32, norm: &mut Vec<char>, orig: &mut Vec<u32>) {
+    crate::analysis::fold_char(c, |d| {
+        norm.push(d);
+        orig.push(at);
+    });
+}
+
 /// [`snippet`] and [`make_hit`]'s matched strings in one pass over the text,
 /// with buffers reused from hit to hit (exports build hundreds of thousands
 /// of snippets). Output is identical to [`snippet`]'s; the text is
@@ -621,15 +631,7 @@ impl Snippeter {
         orig.reserve(text.len());
         let mut total = 0u32;
         for c in text.chars() {
-            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-                norm.push(c);
-                orig.push(total);
-            } else {
-                crate::analysis::fold_char(c, |d| {
-                    norm.push(d);
-                    orig.push(total);
-                });
-            }
+            fold_at(c, total, &mut norm, &mut orig);
             total += 1;
         }
         self.norm = norm;
@@ -702,15 +704,7 @@ impl Snippeter {
         loop {
             while norm.len() < i + len {
                 let Some(c) = chars.next() else { break };
-                if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-                    norm.push(c);
-                    orig.push(seen);
-                } else {
-                    crate::analysis::fold_char(c, |d| {
-                        norm.push(d);
-                        orig.push(seen);
-                    });
-                }
+                fold_at(c, seen, &mut norm, &mut orig);
                 seen += 1;
             }
             if norm.len() < i + len || orig[i] as usize >= limit {
