@@ -243,6 +243,9 @@ pub fn rank_topic(
 /// touches), so this reads a fraction of the sections and never visits a
 /// posting list — 20× faster than a collector over all documents. Ties keep
 /// the lower address.
+///
+/// A short list (up to [`SMALL_K`]) is kept sorted while scanning; a list
+/// that may hold every value (`--limit 0`) is collected and sorted once.
 fn top_of_column(
     searcher: &Searcher,
     name: &str,
@@ -256,6 +259,8 @@ fn top_of_column(
         let column = reader.fast_fields().f64(name)?;
         let alive = reader.alive_bitset();
         let num_vals = column.values.num_vals() as u64;
+        // Keep everything and sort once when the list may hold all values.
+        let collect = k > SMALL_K || k as u64 >= num_vals;
         // (value, doc) of this segment's best, best first.
         let mut best: Vec<(f64, u32)> = Vec::new();
         let mut start = 0u64;
@@ -265,7 +270,7 @@ fn top_of_column(
             // Values that would enter the list, with their value ranks…
             candidates.clear();
             for (i, &v) in chunk[..len].iter().enumerate() {
-                if v > 0.0 && (best.len() < k || v > best[k - 1].0) {
+                if v > 0.0 && (collect || best.len() < k || v > best[k - 1].0) {
                     candidates.push((v, (start as usize + i) as u32));
                 }
             }
@@ -275,13 +280,22 @@ fn top_of_column(
             column.index.select_batch_in_place(0, &mut rows);
             for (&(v, _), &doc) in candidates.iter().zip(&rows) {
                 let live = alive.is_none_or(|a| a.is_alive(doc));
-                if live && (best.len() < k || v > best[k - 1].0) {
+                if !live {
+                    continue;
+                }
+                if collect {
+                    best.push((v, doc));
+                } else if best.len() < k || v > best[k - 1].0 {
                     let at = best.partition_point(|b| b.0 >= v);
                     best.insert(at, (v, doc));
                     best.truncate(k);
                 }
             }
             start += len as u64;
+        }
+        if collect {
+            best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            best.truncate(k);
         }
         top.extend(
             best.iter()
@@ -292,6 +306,9 @@ fn top_of_column(
     top.truncate(k);
     Ok(top)
 }
+
+/// The longest top list [`top_of_column`] keeps sorted by insertion.
+const SMALL_K: usize = 1024;
 
 fn topic_hit(
     rank: usize,
