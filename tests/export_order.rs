@@ -64,18 +64,8 @@ fn rank_order_after_the_index_order_pass() {
     let scores: Vec<f64> = got.iter().map(|h| h["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first");
 
-    let csv_path = fx.dir.path().join("hits.csv");
-    let out = fx.run(&[
-        "export",
-        QUERY,
-        "-o",
-        csv_path.to_str().unwrap(),
-        "--no-bom",
-    ]);
-    assert!(out.status.success());
-    let mut r = csv::Reader::from_path(&csv_path).unwrap();
+    let rows = export_csv(&fx, QUERY);
     let col = |name: &str| HIT_COLUMNS.iter().position(|c| *c == name).unwrap();
-    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), reference.len());
     for (i, (row, hit)) in rows.iter().zip(&reference).enumerate() {
         assert_eq!(row[col("rank")], (i + 1).to_string());
@@ -101,18 +91,8 @@ fn formula_cells_are_guarded_in_csv_and_text_in_xlsx() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let csv_path = fx.dir.path().join("x.csv");
-    let out = fx.run(&[
-        "export",
-        "执法",
-        "-o",
-        csv_path.to_str().unwrap(),
-        "--no-bom",
-    ]);
-    assert!(out.status.success());
-    let mut r = csv::Reader::from_path(&csv_path).unwrap();
+    let rows = export_csv(&fx, "执法");
     let col = |name: &str| HIT_COLUMNS.iter().position(|c| *c == name).unwrap();
-    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     let hostile: Vec<&csv::StringRecord> = rows
         .iter()
         .filter(|r| r[col("path")].contains("999_formula"))
@@ -153,4 +133,23 @@ fn formula_cells_are_guarded_in_csv_and_text_in_xlsx() {
             .any(|c| matches!(c, Data::String(s) if s.starts_with("=1+2")))
     });
     assert!(found, "the formula text is kept verbatim as a string cell");
+}
+
+/// `fazhi export QUERY` to a CSV file (no BOM) in the fixture; its data rows.
+fn export_csv(fx: &Fixture, query: &str) -> Vec<csv::StringRecord> {
+    let csv_path = fx.dir.path().join("hits.csv");
+    let out = fx.run(&[
+        "export",
+        query,
+        "-o",
+        csv_path.to_str().unwrap(),
+        "--no-bom",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_path(&csv_path).unwrap();
+    r.records().map(Result::unwrap).collect()
 }
