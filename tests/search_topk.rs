@@ -22,14 +22,7 @@ fn top_k_equals_full_evaluation() {
 #[test]
 fn top_k_equals_full_evaluation_with_deleted_sections() {
     let fixture = common::Fixture::indexed();
-    let file = std::fs::read_dir(fixture.corpus())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "txt"))
-        .expect("a .txt report in the corpus");
-    let mut text = std::fs::read_to_string(&file).unwrap();
-    text.push_str("\n六、其他\n坚持法治政府建设，推进依法行政，落实法律顾问制度。\n");
-    std::fs::write(&file, &text).unwrap();
+    fixture.append_to_a_report("\n六、其他\n坚持法治政府建设，推进依法行政，落实法律顾问制度。\n");
     fixture.cmd().args(["index", "--quiet"]).assert().success();
     let handle = fazhi::index::open(&fixture.index()).expect("open index");
     let deleted: u32 = handle

@@ -405,16 +405,9 @@ fn html_escapes_text() {
 #[test]
 fn topic_ranking_skips_deleted_sections_after_an_incremental_run() {
     let updated = common::Fixture::indexed();
-    let file = std::fs::read_dir(updated.corpus())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "txt"))
-        .expect("a .txt report in the corpus");
-    let mut text = std::fs::read_to_string(&file).unwrap();
-    text.push_str(
+    let (file, text) = updated.append_to_a_report(
         "\n五、行政执法\n严格规范公正文明执法，全面推行行政执法三项制度，落实行政执法责任制。\n",
     );
-    std::fs::write(&file, &text).unwrap();
     updated.cmd().args(["index", "--quiet"]).assert().success();
     let fresh = common::Fixture::new();
     std::fs::write(fresh.corpus().join(file.file_name().unwrap()), &text).unwrap();

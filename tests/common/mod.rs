@@ -36,6 +36,20 @@ impl Fixture {
         f
     }
 
+    /// Append `extra` to the first `.txt` report of the corpus; returns its
+    /// path and new text (then re-index to get an incremental run).
+    pub fn append_to_a_report(&self, extra: &str) -> (PathBuf, String) {
+        let file = std::fs::read_dir(self.corpus())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "txt"))
+            .expect("a .txt report in the corpus");
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text.push_str(extra);
+        std::fs::write(&file, &text).unwrap();
+        (file, text)
+    }
+
     pub fn corpus(&self) -> PathBuf {
         self.dir.path().join("corpus")
     }
