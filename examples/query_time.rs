@@ -1,10 +1,12 @@
 //! Time `search` in process on an existing index, for profiling one query:
 //! `cargo run --release --example query_time -- INDEX ROUNDS QUERY...`
 //! (each QUERY one argument; prints the median and best of ROUNDS runs).
+//! A QUERY starting with `bureaus:` runs `bureaus` (50 rows, snippets) on the rest.
 
 use std::path::Path;
 use std::time::Instant;
 
+use fazhi::bureaus::{BureauOptions, bureaus};
 use fazhi::query::{SearchOptions, parse::parse, search};
 
 fn main() -> anyhow::Result<()> {
@@ -19,12 +21,32 @@ fn main() -> anyhow::Result<()> {
         ..Default::default()
     };
     for text in queries {
-        let query = parse(text).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        search(&handle, &query, &opts)?; // warm-up
+        let (grouped, query_text) = match text.strip_prefix("bureaus:") {
+            Some(rest) => (true, rest),
+            None => (false, text.as_str()),
+        };
+        let query = parse(query_text).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let bureau_opts = BureauOptions {
+            filters: Default::default(),
+            all: false,
+            limit: Some(50),
+            snippets: true,
+        };
+        let run = || -> usize {
+            if grouped {
+                bureaus(&handle, &query, &bureau_opts)
+                    .expect("bureaus")
+                    .rows
+                    .len()
+            } else {
+                search(&handle, &query, &opts).expect("search").len()
+            }
+        };
+        run(); // warm-up
         let mut times: Vec<f64> = (0..rounds.max(1))
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(search(&handle, &query, &opts).expect("search"));
+                std::hint::black_box(run());
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();

@@ -48,13 +48,19 @@
 //! only, then loaded once from the doc store, in index order on all cores;
 //! `snippets: false` skips scoring and loading.
 //!
+//! Grouping is split across cores: tantivy collects a segment on one
+//! thread, so [`group`] cuts large segments into doc ranges, each grouped on
+//! its own thread, and merges the parts by name like separate segments.
+//!
 //! Measured on the generated 100,000-report index (1.75 M sections, 2
-//! shared cores, release build, fresh process, median wall of 5): `"执法"`
-//! (655 k matching sections, 57 k bureaus, 50 rows) 0.14 s, was 12.9–14.8
-//! s; `"行政决策"` (217 k sections) 0.25 s, was 8.0 s. What is left for a
-//! phrase is tantivy's phrase matching (position decoding, ~⅓), the recount
-//! of the same positions here (~⅕) and the per-report fast-field reads
-//! (~¼). Every row (`--limit 0`) adds a doc-store load per bureau: 4.2 s
+//! shared cores, release build, fresh process, hyperfine mean of 10):
+//! `"执法"` (655 k matching sections, 57 k bureaus, 50 rows) 0.10–0.14 s
+//! (0.16–0.20 s with one thread and per-bureau year lists; 12.9 s before
+//! counting from postings); `"行政决策"` (217 k sections) 0.19 s, was 0.31
+//! s. What is left for a phrase is tantivy's phrase matching (position
+//! decoding), the recount of the same positions here and the per-report
+//! fast-field reads; then 50 doc-store loads for the snippets (~15 ms).
+//! Every row (`--limit 0`) adds a doc-store load per bureau: 4.2 s
 //! for `"执法"` as CSV, 0.26 s with `--no-snippet`.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -202,21 +208,43 @@ impl Default for BureauOptions {
     }
 }
 
-/// Report years of one bureau's matching sections (few: kept as a small
-/// unsorted set).
+/// Report years of one bureau's matching sections: a bit per year of
+/// [`Years::BASE`]..[`Years::BASE`]+64 (every year a report can plausibly
+/// carry), a list for any other. A bureau is one slot of hundreds of
+/// thousands, so inserting must not allocate.
 #[derive(Debug, Default, Clone)]
-struct Years(Vec<u64>);
+struct Years {
+    bits: u64,
+    other: Vec<u64>,
+}
 
 impl Years {
+    const BASE: u64 = 1990;
+
     fn insert(&mut self, year: u64) {
-        if !self.0.contains(&year) {
-            self.0.push(year);
+        match year.checked_sub(Self::BASE).filter(|&d| d < 64) {
+            Some(d) => self.bits |= 1 << d,
+            None if !self.other.contains(&year) => self.other.push(year),
+            None => {}
         }
     }
 
-    fn sorted(mut self) -> Vec<u64> {
-        self.0.sort_unstable();
-        self.0
+    fn union(&mut self, other: &Years) {
+        self.bits |= other.bits;
+        for &y in &other.other {
+            self.insert(y);
+        }
+    }
+
+    fn sorted(self) -> Vec<u64> {
+        let mut years = self.other;
+        years.extend(
+            (0..64)
+                .filter(|d| self.bits & (1 << d) != 0)
+                .map(|d| Self::BASE + d),
+        );
+        years.sort_unstable();
+        years
     }
 }
 
@@ -243,9 +271,34 @@ impl Names {
     fn len(&self) -> usize {
         self.ends.len()
     }
+}
 
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len() as u32).map(|i| self.get(i))
+/// Merge sorted, distinct name tables into `out` (sorted, distinct), and
+/// give for each table the index in `out` of each of its names: one linear
+/// pass (tables are per segment, so they are few).
+fn merge_names(tables: &[&Names], out: &mut Names) -> Vec<Vec<u32>> {
+    let mut maps: Vec<Vec<u32>> = tables.iter().map(|t| Vec::with_capacity(t.len())).collect();
+    let mut heads = vec![0u32; tables.len()];
+    fn head(t: &Names, h: u32) -> Option<&str> {
+        (h < t.len() as u32).then(|| t.get(h))
+    }
+    loop {
+        let next = tables
+            .iter()
+            .zip(&heads)
+            .filter_map(|(t, &h)| head(t, h))
+            .min();
+        let Some(name) = next else {
+            return maps;
+        };
+        let index = out.len() as u32;
+        out.push(name);
+        for (i, t) in tables.iter().enumerate() {
+            if head(t, heads[i]) == Some(name) {
+                maps[i].push(index);
+                heads[i] += 1;
+            }
+        }
     }
 }
 
@@ -398,34 +451,12 @@ impl Collector for BureauCollector {
         // One sorted name table per column over all segments; each
         // segment's indices are mapped into it, then equal keys merged.
         let mut out = Grouped::default();
-        let mut maps: Vec<[Vec<u32>; 4]> = Vec::with_capacity(fruits.len());
-        for c in 0..4 {
-            let mut all: Vec<&str> = fruits.iter().flat_map(|f| f.names[c].iter()).collect();
-            all.sort_unstable();
-            all.dedup();
-            for name in &all {
-                out.names[c].push(name);
+        let mut maps: Vec<[Vec<u32>; 4]> = fruits.iter().map(|_| Default::default()).collect();
+        for (c, names) in out.names.iter_mut().enumerate() {
+            let tables: Vec<&Names> = fruits.iter().map(|f| &f.names[c]).collect();
+            for (maps, map) in maps.iter_mut().zip(merge_names(&tables, names)) {
+                maps[c] = map;
             }
-        }
-        for fruit in &fruits {
-            maps.push([0, 1, 2, 3].map(|c| {
-                fruit.names[c]
-                    .iter()
-                    .map(|n| {
-                        let mut lo = 0;
-                        let mut hi = out.names[c].len();
-                        while lo < hi {
-                            let mid = (lo + hi) / 2;
-                            if out.names[c].get(mid as u32) < n {
-                                lo = mid + 1;
-                            } else {
-                                hi = mid;
-                            }
-                        }
-                        lo as u32
-                    })
-                    .collect()
-            }));
         }
         let mut slot_of: FastMap<Key, u32> = FastMap::default();
         for (fruit, map) in fruits.into_iter().zip(maps) {
@@ -439,9 +470,7 @@ impl Collector for BureauCollector {
                     (out.keys.len() - 1) as u32
                 });
                 let s = slot as usize;
-                for &y in &fruit.years[i].0 {
-                    out.years[s].insert(y);
-                }
+                out.years[s].union(&fruit.years[i]);
                 out.sections[s] += fruit.sections[i];
                 remap.push(slot);
             }
@@ -459,12 +488,10 @@ impl Collector for BureauCollector {
     }
 }
 
-impl SegmentCollector for SegmentBureaus {
-    type Fruit = Grouped;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
+impl SegmentBureaus {
+    /// Count `doc`, a section of the report with ordinal `report`.
+    fn collect_in_report(&mut self, doc: DocId, report: Option<u64>) {
         let ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.term_ords(doc).next());
-        let report = ord(&self.report);
         let slot = match (report, self.last) {
             (Some(r), Some((last, slot))) if r == last => slot,
             _ => {
@@ -502,6 +529,32 @@ impl SegmentCollector for SegmentBureaus {
         self.sections[slot as usize] += 1;
         if self.keep_docs {
             self.docs.push((DocAddress::new(self.segment, doc), slot));
+        }
+    }
+}
+
+impl SegmentCollector for SegmentBureaus {
+    type Fruit = Grouped;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let report = self.report.as_ref().and_then(|c| c.term_ords(doc).next());
+        self.collect_in_report(doc, report);
+    }
+
+    /// Matching documents come in blocks: their report ordinals are read
+    /// in one batch (a third of the time went to reading them one by one).
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut reports = [None; tantivy::COLLECT_BLOCK_BUFFER_LEN];
+        for chunk in docs.chunks(tantivy::COLLECT_BLOCK_BUFFER_LEN) {
+            let reports = &mut reports[..chunk.len()];
+            // `first_vals` leaves the entries of documents without a value.
+            reports.fill(None);
+            if let Some(column) = &self.report {
+                column.ords().first_vals(chunk, reports);
+            }
+            for (&doc, &report) in chunk.iter().zip(reports.iter()) {
+                self.collect_in_report(doc, report);
+            }
         }
     }
 
@@ -750,6 +803,114 @@ pub fn mention_counts(
     Ok(out)
 }
 
+/// Segments of at least this many documents are grouped in parallel parts.
+const SPLIT_SEGMENT_DOCS: u32 = 1 << 16;
+
+/// The sections matching `query`, grouped by bureau. tantivy collects a
+/// segment on one thread, and after a merge there is one segment: large
+/// segments are cut into doc ranges grouped on all cores, whose groups
+/// merge like those of separate segments (by name).
+fn group(searcher: &Searcher, query: &dyn TQuery, keep_docs: bool) -> anyhow::Result<Grouped> {
+    group_split(searcher, query, keep_docs, SPLIT_SEGMENT_DOCS, threads())
+}
+
+/// [`group`], cutting segments of at least `min_docs` documents into
+/// `threads` parts.
+fn group_split(
+    searcher: &Searcher,
+    query: &dyn TQuery,
+    keep_docs: bool,
+    min_docs: u32,
+    threads: usize,
+) -> anyhow::Result<Grouped> {
+    let collector = BureauCollector { keep_docs };
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut parts: Vec<(u32, DocId, DocId)> = Vec::new();
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let max = reader.max_doc();
+        let n = if max >= min_docs { threads as u32 } else { 1 };
+        for i in 0..n {
+            let range = (
+                max as u64 * i as u64 / n as u64,
+                max as u64 * (i as u64 + 1) / n as u64,
+            );
+            parts.push((segment as u32, range.0 as DocId, range.1 as DocId));
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<Vec<(usize, tantivy::Result<Grouped>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(parts.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(segment, start, end)) = parts.get(i) else {
+                            return out;
+                        };
+                        let reader = searcher.segment_reader(segment);
+                        out.push((
+                            i,
+                            collect_range(&collector, weight.as_ref(), reader, segment, start..end),
+                        ));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("grouping thread panicked"))
+            .collect()
+    });
+    let mut fruits: Vec<(usize, tantivy::Result<Grouped>)> = done.into_iter().flatten().collect();
+    // In part order, so that the merged documents stay in address order.
+    fruits.sort_unstable_by_key(|(i, _)| *i);
+    let fruits = fruits
+        .into_iter()
+        .map(|(_, fruit)| fruit)
+        .collect::<tantivy::Result<Vec<Grouped>>>()?;
+    Ok(collector.merge_fruits(fruits)?)
+}
+
+/// Group the live documents of `docs` in one segment that `weight` matches.
+fn collect_range(
+    collector: &BureauCollector,
+    weight: &dyn tantivy::query::Weight,
+    reader: &SegmentReader,
+    segment: u32,
+    docs: std::ops::Range<DocId>,
+) -> tantivy::Result<Grouped> {
+    let mut child = collector.for_segment(segment, reader)?;
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let mut doc = scorer.doc();
+    if doc < docs.start {
+        doc = scorer.seek(docs.start);
+    }
+    let alive = reader.alive_bitset();
+    let mut block = [0; tantivy::COLLECT_BLOCK_BUFFER_LEN];
+    let mut len = 0;
+    while doc < docs.end {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            block[len] = doc;
+            len += 1;
+            if len == block.len() {
+                child.collect_block(&block);
+                len = 0;
+            }
+        }
+        doc = scorer.advance();
+    }
+    child.collect_block(&block[..len]);
+    Ok(child.harvest())
+}
+
+/// Threads for work split across cores.
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+}
+
 /// The page of rows [`bureaus`] returns, and how many there are in all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BureauTable {
@@ -778,10 +939,7 @@ pub fn bureaus(
     for q in filter_queries(&searcher, f, &opts.filters)? {
         must.push((Occur::Must, q));
     }
-    let grouped = searcher.search(
-        &BooleanQuery::new(must),
-        &BureauCollector { keep_docs: true },
-    )?;
+    let grouped = group(&searcher, &BooleanQuery::new(must), true)?;
     let atoms: Vec<&Atom> = query.positive_atoms().collect();
     let needles: Vec<&str> = atoms.iter().map(|a| a.normalized.as_str()).collect();
     // Mentions and variants per bureau, from the index.
@@ -826,7 +984,7 @@ pub fn bureaus(
                 filters.into_iter().map(|q| (Occur::Must, q)).collect(),
             ))
         };
-        let everyone = searcher.search(&universe, &BureauCollector { keep_docs: false })?;
+        let everyone = group(&searcher, universe.as_ref(), false)?;
         let matched: HashSet<[Option<&str>; 4]> = (0..n).map(|s| grouped.names_of(s)).collect();
         let mut others: Vec<usize> = (0..everyone.keys.len())
             .filter(|&s| !matched.contains(&everyone.names_of(s)))
@@ -943,9 +1101,7 @@ fn load_snippets(
     needles: &[&str],
     wanted: &[(DocAddress, usize)],
 ) -> anyhow::Result<Vec<RowSnippet>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let threads = threads();
     let run = wanted.len().div_ceil(threads).max(64);
     let parts: Vec<anyhow::Result<Vec<RowSnippet>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = wanted
@@ -979,6 +1135,67 @@ fn load_snippets(
 mod tests {
     use super::*;
     use crate::query::parse::parse;
+
+    /// Cutting a segment into parts (a report may straddle two) groups
+    /// exactly as one pass does, deleted sections included.
+    #[test]
+    fn split_segments_group_like_one_pass() {
+        let (schema, f) = crate::index::schema();
+        let index = tantivy::Index::create_in_ram(schema);
+        crate::analysis::register_tokenizers(&index);
+        let mut writer: tantivy::IndexWriter =
+            index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let places = [("杭州市", "浙江省"), ("南京市", "江苏省"), ("", "四川省")];
+        for report in 0..120u64 {
+            let kind = ["司法局", "教育局", "人民政府"][(report % 3) as usize];
+            let (city, province) = places[(report % 7 % 3) as usize];
+            for section in 0..(report % 5 + 1) {
+                let mut doc = tantivy::TantivyDocument::default();
+                doc.add_text(f.doc_id, format!("r{report}"));
+                doc.add_text(f.bureau, format!("{city}{kind}"));
+                doc.add_text(f.province, province);
+                if !city.is_empty() {
+                    doc.add_text(f.city, city);
+                }
+                doc.add_u64(f.report_year, 2015 + report % 9);
+                let text = if section % 2 == 0 {
+                    "严格执法"
+                } else {
+                    "普法宣传"
+                };
+                doc.add_text(f.exact, text);
+                writer.add_document(doc).unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        writer.delete_term(Term::from_field_text(f.doc_id, "r7"));
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert!(searcher.segment_reader(0).alive_bitset().is_some());
+        let query = match_query(&f, &crate::query::parse::parse("执法").unwrap());
+        let summary = |g: &Grouped| {
+            let by_key: std::collections::BTreeMap<BureauKey, (usize, Vec<u64>)> =
+                (0..g.keys.len())
+                    .map(|s| (g.key(s), (g.sections[s], g.years[s].clone().sorted())))
+                    .collect();
+            let docs: Vec<(DocAddress, BureauKey)> = g
+                .docs
+                .iter()
+                .map(|&(a, s)| (a, g.key(s as usize)))
+                .collect();
+            (by_key, docs)
+        };
+        let one = group_split(&searcher, query.as_ref(), true, u32::MAX, 1).unwrap();
+        assert!(
+            one.keys.len() > 3 && one.docs.len() > 100,
+            "{}",
+            one.docs.len()
+        );
+        for parts in [2, 3, 7] {
+            let split = group_split(&searcher, query.as_ref(), true, 1, parts).unwrap();
+            assert_eq!(summary(&split), summary(&one), "{parts} parts");
+        }
+    }
 
     #[test]
     fn occurrences_do_not_overlap() {
