@@ -419,3 +419,29 @@ fn a_closed_pipe_ends_output_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn full_hit_lists_equal_pages_loaded_in_rank_order() {
+    // `--limit 0` (and pages of 64+) load the sections in index order on
+    // several threads; short pages load them one by one in rank order. Both
+    // must give the same hits, ranks and snippets.
+    let fx = Fixture::indexed();
+    for args in [
+        &["法"][..],
+        &["法治 OR 执法"],
+        &["法律顾问 合法性审查", "--within", "sentence"],
+        &["法律顾问 合法性审查", "--within", "paragraph"],
+    ] {
+        let mut full_args = args.to_vec();
+        full_args.extend(["--limit", "0"]);
+        let full = fx.search_json(&full_args);
+        assert!(full.len() >= 2, "{args:?}: {}", full.len());
+        let page = (full.len() - 1).min(60);
+        let mut page_args = args.to_vec();
+        let page_text = page.to_string();
+        page_args.extend(["--limit", page_text.as_str()]);
+        let paged = fx.search_json(&page_args);
+        assert_eq!(paged[..], full[..page], "{args:?}");
+    }
+    assert!(fx.search_json(&["法", "--limit", "0"]).len() >= 64);
+}

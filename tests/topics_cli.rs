@@ -165,6 +165,10 @@ fn topic_csv_and_limits() {
     let all = run_json(&["topic", "政务公开", "-n", "0", "-f", "json"]);
     assert_eq!(rows, all.as_array().unwrap().len());
     assert!(rows > 3);
+    // The full list (loaded in index order) equals a page of the same
+    // length (loaded in rank order).
+    let page = run_json(&["topic", "政务公开", "-n", &rows.to_string(), "-f", "json"]);
+    assert_eq!(page, all);
 }
 
 #[test]

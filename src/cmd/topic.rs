@@ -23,7 +23,8 @@ use crate::analysis::normalize;
 use crate::index::{self, BuildOptions, IndexHandle, MAX_TOPICS};
 use crate::output::{Format, mark, paint, style, use_color, write_delimited, write_json};
 use crate::query::{
-    Filters, Hit, SNIPPET_WIDTH, StoredSection, filter_queries, load_section, snippet,
+    Filters, Hit, INDEX_ORDER_MIN, SNIPPET_WIDTH, StoredSection, filter_queries, load_section,
+    map_sections, snippet,
 };
 use crate::topics::{Explanation, Taxonomy};
 
@@ -229,6 +230,12 @@ pub fn rank_topic(
             .collect()
     };
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    if limit.is_none() || top.len() >= INDEX_ORDER_MIN {
+        let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+        return map_sections(&searcher, &handle.fields, &addrs, |i, s| {
+            topic_hit(i + 1, top[i].0, s, taxonomy, slot, explain)
+        });
+    }
     let mut hits = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let s = load_section(&searcher, &handle.fields, addr)?;

@@ -195,6 +195,54 @@ fn u64_of(doc: &TantivyDocument, field: Field) -> Option<u64> {
     doc.get_first(field).and_then(|v| v.as_u64())
 }
 
+/// Hit lists at least this long, or asked for in full (`--limit 0`), are
+/// loaded by [`map_sections`]; shorter pages one by one in rank order.
+pub const INDEX_ORDER_MIN: usize = 64;
+
+/// Load the sections at `addrs` and map each (with its position in
+/// `addrs`), in index order on all cores; results come back in the order
+/// of `addrs`. Long hit lists (`--limit 0`) are loaded this way: in rank
+/// order, every hit decompressed a whole doc-store block (256 KiB) of its
+/// own — minutes for a topic's 770,000 sections at 100,000 reports.
+pub fn map_sections<T: Send>(
+    searcher: &Searcher,
+    f: &Fields,
+    addrs: &[DocAddress],
+    map: impl Fn(usize, StoredSection) -> T + Sync,
+) -> anyhow::Result<Vec<T>> {
+    let mut order: Vec<usize> = (0..addrs.len()).collect();
+    order.sort_unstable_by_key(|&i| addrs[i]);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let run = order.len().div_ceil(threads).max(1);
+    let map = &map;
+    let parts: Vec<anyhow::Result<Vec<(usize, T)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = order
+            .chunks(run)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|&i| Ok((i, map(i, load_section(searcher, f, addrs[i])?))))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("section loading thread panicked"))
+            .collect()
+    });
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(addrs.len()).collect();
+    for part in parts {
+        for (i, t) in part? {
+            slots[i] = Some(t);
+        }
+    }
+    Ok(slots.into_iter().flatten().collect())
+}
+
 /// Read a section's stored fields.
 pub fn load_section(
     searcher: &Searcher,
@@ -865,6 +913,25 @@ pub fn search_with_topic(
     // Ranked candidates → hits, skipping those that fail `--within`; stops
     // at the limit.
     let to_hits = |top: Vec<(f32, DocAddress)>| -> anyhow::Result<Vec<Hit>> {
+        let all_wanted = opts.limit.is_none_or(|n| n == 0);
+        if all_wanted
+            || opts
+                .limit
+                .is_some_and(|n| n >= top.len() && n >= INDEX_ORDER_MIN)
+        {
+            // Every candidate is a hit (unless `--within` rejects it).
+            let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+            let hits = map_sections(&searcher, f, &addrs, |i, s| {
+                let text = s.text();
+                let within = opts.within.is_none_or(|w| matches_within(query, &text, w));
+                within.then(|| make_hit(0, top[i].0, s, &text, query, &needles))
+            })?;
+            let mut hits: Vec<Hit> = hits.into_iter().flatten().collect();
+            for (rank, hit) in hits.iter_mut().enumerate() {
+                hit.rank = rank + 1;
+            }
+            return Ok(hits);
+        }
         let mut hits = Vec::new();
         for (score, addr) in top {
             if opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
