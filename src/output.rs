@@ -196,24 +196,97 @@ pub fn write_delimited<T: Serialize>(
     Ok(())
 }
 
-/// Print hits in the requested format.
-pub fn print_hits(hits: &[Hit], format: Format) -> anyhow::Result<()> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match format {
-        Format::Json => write_json(&mut out, hits, false)?,
-        Format::Jsonl => write_json(&mut out, hits, true)?,
-        Format::Csv => write_delimited(&mut out, hits.iter().map(HitRow::from_hit), b',')?,
-        Format::Tsv => write_delimited(&mut out, hits.iter().map(HitRow::from_hit), b'\t')?,
-        Format::Table => {
-            let color = use_color();
-            for h in hits {
-                write_hit(&mut out, h, color)?;
-            }
-            out.flush()?;
+/// Prints a ranked list that arrives a chunk at a time (`--limit 0` loads
+/// long lists chunk by chunk): the output is byte for byte what printing
+/// the whole list at once gives — one JSON array, one CSV header.
+pub struct ListPrinter<W: Write> {
+    out: W,
+    format: Format,
+    color: bool,
+    written: usize,
+}
+
+impl<W: Write> ListPrinter<W> {
+    pub fn new(out: W, format: Format) -> Self {
+        ListPrinter {
+            out,
+            format,
+            color: format == Format::Table && use_color(),
+            written: 0,
         }
     }
-    Ok(())
+
+    /// Print the next `items`: `rows` are their CSV/TSV rows, `table`
+    /// writes one item for people.
+    pub fn write<T: Serialize, R: Serialize>(
+        &mut self,
+        items: &[T],
+        rows: impl IntoIterator<Item = R>,
+        table: impl Fn(&mut W, &T, bool) -> io::Result<()>,
+    ) -> anyhow::Result<()> {
+        match self.format {
+            Format::Json => {
+                for (i, item) in items.iter().enumerate() {
+                    let first = self.written == 0 && i == 0;
+                    self.out.write_all(if first { b"[\n" } else { b",\n" })?;
+                    // An element of serde_json's pretty array: indented once
+                    // (strings escape their line breaks, so lines split safely).
+                    let text = serde_json::to_string_pretty(item)?;
+                    for (j, line) in text.split('\n').enumerate() {
+                        if j > 0 {
+                            self.out.write_all(b"\n")?;
+                        }
+                        self.out.write_all(b"  ")?;
+                        self.out.write_all(line.as_bytes())?;
+                    }
+                }
+            }
+            Format::Jsonl => {
+                for item in items {
+                    serde_json::to_writer(&mut self.out, item)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            Format::Csv | Format::Tsv => {
+                let mut w = csv::WriterBuilder::new()
+                    .delimiter(if self.format == Format::Csv {
+                        b','
+                    } else {
+                        b'\t'
+                    })
+                    .has_headers(self.written == 0)
+                    .from_writer(&mut self.out);
+                for row in rows {
+                    w.serialize(row)?;
+                }
+                w.flush()?;
+            }
+            Format::Table => {
+                for item in items {
+                    table(&mut self.out, item, self.color)?;
+                }
+            }
+        }
+        self.written += items.len();
+        Ok(())
+    }
+
+    /// End the list (closes the JSON array), flush, and give the writer back.
+    pub fn finish(mut self) -> anyhow::Result<W> {
+        if self.format == Format::Json {
+            self.out
+                .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Print the next chunk of a hit list.
+pub fn print_hit_chunk<W: Write>(printer: &mut ListPrinter<W>, hits: &[Hit]) -> anyhow::Result<()> {
+    printer.write(hits, hits.iter().map(HitRow::from_hit), |out, h, color| {
+        write_hit(out, h, color)
+    })
 }
 
 /// One hit as a block of three lines: rank, bureau · year · heading path;
@@ -246,6 +319,58 @@ pub fn write_hit(out: &mut impl Write, h: &Hit, color: bool) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        rank: usize,
+        text: String,
+    }
+
+    fn print_in_chunks(items: &[Item], format: Format, chunk: usize) -> String {
+        let mut printer = ListPrinter::new(Vec::new(), format);
+        for part in items.chunks(chunk) {
+            printer
+                .write(part, part.iter(), |out, item, _| {
+                    writeln!(out, "{}. {}", item.rank, item.text)
+                })
+                .unwrap();
+        }
+        String::from_utf8(printer.finish().unwrap()).unwrap()
+    }
+
+    /// A list printed a chunk at a time is the list printed at once: one
+    /// JSON array exactly as serde_json pretty-prints it, one CSV header.
+    #[test]
+    fn chunked_lists_print_like_whole_lists() {
+        let items: Vec<Item> = (1..=7)
+            .map(|rank| Item {
+                rank,
+                text: format!("第{rank}条，\"引号\"\n换行,逗号"),
+            })
+            .collect();
+        let json = serde_json::to_string_pretty(&items).unwrap() + "\n";
+        assert_eq!(print_in_chunks(&items, Format::Json, 7), json);
+        assert_eq!(print_in_chunks(&[], Format::Json, 1), "[]\n");
+        for format in [
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Tsv,
+            Format::Table,
+        ] {
+            let whole = print_in_chunks(&items, format, items.len());
+            for chunk in [1, 2, 3] {
+                assert_eq!(print_in_chunks(&items, format, chunk), whole, "{format:?}");
+            }
+        }
+        let csv = print_in_chunks(&items, Format::Csv, 2);
+        assert_eq!(csv.matches("rank,text").count(), 1, "{csv}");
+        assert_eq!(
+            csv::Reader::from_reader(csv.as_bytes()).records().count(),
+            7
+        );
+        assert_eq!(print_in_chunks(&[], Format::Csv, 1), "");
+    }
 
     #[test]
     fn mark_plain_and_colour() {

@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 
 use super::{FilterArgs, Global, parse_query_or_exit};
 use crate::index::open_or_build;
-use crate::output::{Format, print_hits};
-use crate::query::{SearchOptions, TopicBoost, Within, search_with_topic};
+use crate::output::{Format, ListPrinter, print_hit_chunk};
+use crate::query::{LIST_CHUNK, SearchOptions, TopicBoost, Within, search_chunked};
 
 /// `search --topic`: BM25 score + this × the section's topic score.
 const TOPIC_BOOST: f32 = 0.25;
@@ -77,9 +77,13 @@ pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<ExitCode> {
             WithinArg::Paragraph => Within::Paragraph,
         }),
     };
-    let hits = search_with_topic(&handle, &query, &opts, topic)?;
-    print_hits(&hits, args.format)?;
-    if hits.is_empty() {
+    let stdout = std::io::stdout();
+    let mut printer = ListPrinter::new(std::io::BufWriter::new(stdout.lock()), args.format);
+    let hits = search_chunked(&handle, &query, &opts, topic, LIST_CHUNK, &mut |chunk| {
+        print_hit_chunk(&mut printer, &chunk)
+    })?;
+    printer.finish()?;
+    if hits == 0 {
         if args.format == Format::Table {
             eprintln!("fazhi: no sections match");
         }

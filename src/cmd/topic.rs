@@ -21,10 +21,10 @@ use tantivy::{DocAddress, Order, Searcher};
 use super::{FilterArgs, Global};
 use crate::analysis::normalize;
 use crate::index::{self, BuildOptions, IndexHandle, MAX_TOPICS};
-use crate::output::{Format, mark, paint, style, use_color, write_delimited, write_json};
+use crate::output::{Format, ListPrinter, mark, paint, style};
 use crate::query::{
-    Filters, Hit, INDEX_ORDER_MIN, SNIPPET_WIDTH, StoredSection, filter_queries, load_section,
-    map_sections, snippet,
+    Filters, Hit, INDEX_ORDER_MIN, LIST_CHUNK, SNIPPET_WIDTH, StoredSection, filter_queries,
+    load_section, map_sections, snippet,
 };
 use crate::topics::{Explanation, Taxonomy};
 
@@ -214,34 +214,79 @@ pub fn rank_topic(
     limit: Option<usize>,
     explain: bool,
 ) -> anyhow::Result<Vec<TopicHit>> {
-    let searcher = handle.reader.searcher();
-    let all = (searcher.num_docs() as usize).max(1);
-    let fetch = limit.filter(|&n| n > 0).map_or(all, |n| n.min(all));
-    let name = format!("topic_score_{slot}");
-    let mut top: Vec<(f64, DocAddress)> = if filters.is_empty() {
-        top_of_column(&searcher, &name, fetch)?
-    } else {
-        let q = filtered_query(&searcher, handle, filters)?;
-        let collector = TopDocs::with_limit(fetch).order_by_fast_field::<f64>(name, Order::Desc);
-        searcher
-            .search(&q, &collector)?
-            .into_iter()
-            .filter_map(|(score, addr)| score.filter(|s| *s > 0.0).map(|s| (s, addr)))
-            .collect()
+    let mut hits = Vec::new();
+    let ranking = TopicRanking {
+        handle,
+        taxonomy,
+        slot,
+        explain,
     };
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    if limit.is_none() || top.len() >= INDEX_ORDER_MIN {
-        let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
-        return map_sections(&searcher, &handle.fields, &addrs, |i, s| {
-            topic_hit(i + 1, top[i].0, s, taxonomy, slot, explain)
-        });
-    }
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let s = load_section(&searcher, &handle.fields, addr)?;
-        hits.push(topic_hit(hits.len() + 1, score, s, taxonomy, slot, explain));
-    }
+    ranking.run(filters, limit, usize::MAX, &mut |chunk| {
+        hits.extend(chunk);
+        Ok(())
+    })?;
     Ok(hits)
+}
+
+/// One topic's ranking, for [`TopicRanking::run`].
+pub struct TopicRanking<'a> {
+    pub handle: &'a IndexHandle,
+    pub taxonomy: &'a Taxonomy,
+    pub slot: usize,
+    pub explain: bool,
+}
+
+impl TopicRanking<'_> {
+    /// [`rank_topic`], handing the hits to `sink` in rank order, at most
+    /// `chunk` at a time (see [`crate::query::search_chunked`]); returns how
+    /// many there were.
+    pub fn run(
+        &self,
+        filters: &Filters,
+        limit: Option<usize>,
+        chunk: usize,
+        sink: &mut dyn FnMut(Vec<TopicHit>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<usize> {
+        let (handle, taxonomy, slot, explain) =
+            (self.handle, self.taxonomy, self.slot, self.explain);
+        let searcher = handle.reader.searcher();
+        let all = (searcher.num_docs() as usize).max(1);
+        let fetch = limit.filter(|&n| n > 0).map_or(all, |n| n.min(all));
+        let name = format!("topic_score_{slot}");
+        let mut top: Vec<(f64, DocAddress)> = if filters.is_empty() {
+            top_of_column(&searcher, &name, fetch)?
+        } else {
+            let q = filtered_query(&searcher, handle, filters)?;
+            let collector =
+                TopDocs::with_limit(fetch).order_by_fast_field::<f64>(name, Order::Desc);
+            searcher
+                .search(&q, &collector)?
+                .into_iter()
+                .filter_map(|(score, addr)| score.filter(|s| *s > 0.0).map(|s| (s, addr)))
+                .collect()
+        };
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        if limit.is_none() || top.len() >= INDEX_ORDER_MIN {
+            let mut done = 0;
+            for part in top.chunks(chunk.max(1)) {
+                let addrs: Vec<DocAddress> = part.iter().map(|&(_, a)| a).collect();
+                let hits = map_sections(&searcher, &handle.fields, &addrs, |i, s| {
+                    topic_hit(done + i + 1, part[i].0, s, taxonomy, slot, explain)
+                })?;
+                done += hits.len();
+                sink(hits)?;
+            }
+            return Ok(done);
+        }
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let s = load_section(&searcher, &handle.fields, addr)?;
+            hits.push(topic_hit(hits.len() + 1, score, s, taxonomy, slot, explain));
+        }
+        let n = hits.len();
+        sink(hits)?;
+        Ok(n)
+    }
 }
 
 /// The `k` largest positive values of the f64 fast field `name` among live
@@ -421,66 +466,39 @@ fn write_topic_hit(out: &mut impl Write, h: &TopicHit, color: bool) -> io::Resul
     writeln!(out)
 }
 
-/// Print topic hits in the requested format.
-pub fn print_topic_hits(hits: &[TopicHit], format: Format) -> anyhow::Result<()> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match format {
-        Format::Json => write_json(&mut out, hits, false)?,
-        Format::Jsonl => write_json(&mut out, hits, true)?,
-        Format::Csv | Format::Tsv => {
-            let s = |o: &Option<String>| o.clone().unwrap_or_default();
-            let owned: Vec<(String, String, String, String, String)> = hits
-                .iter()
-                .map(|h| {
-                    (
-                        s(&h.hit.bureau),
-                        s(&h.hit.province),
-                        s(&h.hit.city),
-                        s(&h.hit.county),
-                        s(&h.hit.title),
-                    )
-                })
-                .collect();
-            let rows = hits.iter().zip(&owned).map(|(h, o)| TopicRow {
-                rank: h.hit.rank,
-                topic: &h.topic,
-                topic_score: h.topic_score,
-                bureau: &o.0,
-                province: &o.1,
-                city: &o.2,
-                county: &o.3,
-                report_year: h.hit.report_year,
-                title: &o.4,
-                heading_path: h.hit.heading_path.join(" > "),
-                terms: h
-                    .terms
-                    .iter()
-                    .map(|t| format!("{}×{}", t.term, t.count))
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                snippet: &h.hit.snippet,
-                path: &h.hit.path,
-                line_start: h.hit.line_start,
-                line_end: h.hit.line_end,
-                doc_id: &h.hit.doc_id,
-                section_id: &h.hit.section_id,
-            });
-            write_delimited(
-                &mut out,
-                rows,
-                if format == Format::Csv { b',' } else { b'\t' },
-            )?;
-        }
-        Format::Table => {
-            let color = use_color();
-            for h in hits {
-                write_topic_hit(&mut out, h, color)?;
-            }
-            out.flush()?;
-        }
+/// Print the next chunk of a topic's hit list.
+fn print_topic_chunk<W: Write>(
+    printer: &mut ListPrinter<W>,
+    hits: &[TopicHit],
+) -> anyhow::Result<()> {
+    fn s(o: &Option<String>) -> &str {
+        o.as_deref().unwrap_or("")
     }
-    Ok(())
+    let rows = hits.iter().map(|h| TopicRow {
+        rank: h.hit.rank,
+        topic: &h.topic,
+        topic_score: h.topic_score,
+        bureau: s(&h.hit.bureau),
+        province: s(&h.hit.province),
+        city: s(&h.hit.city),
+        county: s(&h.hit.county),
+        report_year: h.hit.report_year,
+        title: s(&h.hit.title),
+        heading_path: h.hit.heading_path.join(" > "),
+        terms: h
+            .terms
+            .iter()
+            .map(|t| format!("{}×{}", t.term, t.count))
+            .collect::<Vec<_>>()
+            .join(";"),
+        snippet: &h.hit.snippet,
+        path: &h.hit.path,
+        line_start: h.hit.line_start,
+        line_end: h.hit.line_end,
+        doc_id: &h.hit.doc_id,
+        section_id: &h.hit.section_id,
+    });
+    printer.write(hits, rows, |out, h, color| write_topic_hit(out, h, color))
 }
 
 pub fn run(args: TopicArgs, global: &Global) -> anyhow::Result<ExitCode> {
@@ -493,16 +511,22 @@ pub fn run(args: TopicArgs, global: &Global) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let hits = rank_topic(
-        &handle,
-        &taxonomy,
+    let ranking = TopicRanking {
+        handle: &handle,
+        taxonomy: &taxonomy,
         slot,
+        explain: args.explain,
+    };
+    let stdout = io::stdout();
+    let mut printer = ListPrinter::new(io::BufWriter::new(stdout.lock()), args.format);
+    let hits = ranking.run(
         &filters,
         (args.limit > 0).then_some(args.limit),
-        args.explain,
+        LIST_CHUNK,
+        &mut |chunk| print_topic_chunk(&mut printer, &chunk),
     )?;
-    print_topic_hits(&hits, args.format)?;
-    if hits.is_empty() {
+    printer.finish()?;
+    if hits == 0 {
         if args.format == Format::Table {
             eprintln!(
                 "fazhi: no section scores above 0 for topic {}",

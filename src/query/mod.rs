@@ -903,6 +903,32 @@ pub fn search_with_topic(
     opts: &SearchOptions,
     topic: Option<TopicBoost>,
 ) -> anyhow::Result<Vec<Hit>> {
+    let mut hits = Vec::new();
+    search_chunked(handle, query, opts, topic, usize::MAX, &mut |chunk| {
+        hits.extend(chunk);
+        Ok(())
+    })?;
+    Ok(hits)
+}
+
+/// Hits per chunk when a whole hit list is printed (`--limit 0`): a hit
+/// takes a few KB in memory, so a chunk stays under ~200 MB however many
+/// sections match. Each chunk is one more pass over the doc store blocks its
+/// hits fall in.
+pub const LIST_CHUNK: usize = 65_536;
+
+/// [`search_with_topic`], handing the hits to `sink` in rank order, at most
+/// `chunk` at a time (a page comes as one chunk); returns how many there
+/// were. Only the ranked `(score, address)` list (12 bytes a match) is held
+/// for the whole result.
+pub fn search_chunked(
+    handle: &IndexHandle,
+    query: &Query,
+    opts: &SearchOptions,
+    topic: Option<TopicBoost>,
+    chunk: usize,
+    sink: &mut dyn FnMut(Vec<Hit>) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
     let searcher = handle.reader.searcher();
     let f = &handle.fields;
     let all = (searcher.num_docs() as usize).max(1);
@@ -910,43 +936,56 @@ pub fn search_with_topic(
         .positive_atoms()
         .map(|a| a.normalized.as_str())
         .collect();
-    // Ranked candidates → hits, skipping those that fail `--within`; stops
-    // at the limit.
-    let to_hits = |top: Vec<(f32, DocAddress)>| -> anyhow::Result<Vec<Hit>> {
-        let all_wanted = opts.limit.is_none_or(|n| n == 0);
-        if all_wanted
-            || opts
-                .limit
-                .is_some_and(|n| n >= top.len() && n >= INDEX_ORDER_MIN)
-        {
-            // Every candidate is a hit (unless `--within` rejects it).
-            let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
-            let hits = map_sections(&searcher, f, &addrs, |i, s| {
-                let text = s.text();
-                let within = opts.within.is_none_or(|w| matches_within(query, &text, w));
-                within.then(|| make_hit(0, top[i].0, s, &text, query, &needles))
-            })?;
-            let mut hits: Vec<Hit> = hits.into_iter().flatten().collect();
-            for (rank, hit) in hits.iter_mut().enumerate() {
-                hit.rank = rank + 1;
-            }
-            return Ok(hits);
-        }
+    // Ranked candidates → hits, skipping those that fail `--within`.
+    let to_hit = |score: f32, s: StoredSection| -> Option<Hit> {
+        let text = s.text();
+        let within = opts.within.is_none_or(|w| matches_within(query, &text, w));
+        within.then(|| make_hit(0, score, s, &text, query, &needles))
+    };
+    // A page: one by one in rank order, up to the limit.
+    let page = |top: &[(f32, DocAddress)]| -> anyhow::Result<Vec<Hit>> {
         let mut hits = Vec::new();
-        for (score, addr) in top {
+        for &(score, addr) in top {
             if opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
                 break;
             }
-            let s = load_section(&searcher, f, addr)?;
-            let text = s.text();
-            if let Some(w) = opts.within
-                && !matches_within(query, &text, w)
-            {
-                continue;
+            if let Some(mut hit) = to_hit(score, load_section(&searcher, f, addr)?) {
+                hit.rank = hits.len() + 1;
+                hits.push(hit);
             }
-            hits.push(make_hit(hits.len() + 1, score, s, &text, query, &needles));
         }
         Ok(hits)
+    };
+    // Every candidate may be a hit: in index order (see `map_sections`),
+    // a chunk at a time.
+    let deliver = |top: &[(f32, DocAddress)],
+                   sink: &mut dyn FnMut(Vec<Hit>) -> anyhow::Result<()>|
+     -> anyhow::Result<usize> {
+        let all_wanted = opts.limit.is_none_or(|n| n == 0);
+        if !all_wanted
+            && opts
+                .limit
+                .is_none_or(|n| n < top.len() || n < INDEX_ORDER_MIN)
+        {
+            let hits = page(top)?;
+            let n = hits.len();
+            sink(hits)?;
+            return Ok(n);
+        }
+        let mut delivered = 0;
+        for part in top.chunks(chunk.max(1)) {
+            let addrs: Vec<DocAddress> = part.iter().map(|&(_, a)| a).collect();
+            let hits = map_sections(&searcher, f, &addrs, |i, s| to_hit(part[i].0, s))?;
+            let mut hits: Vec<Hit> = hits.into_iter().flatten().collect();
+            for hit in &mut hits {
+                delivered += 1;
+                hit.rank = delivered;
+            }
+            if !hits.is_empty() {
+                sink(hits)?;
+            }
+        }
+        Ok(delivered)
     };
 
     // A page of results for strings that match very many sections: let the
@@ -966,9 +1005,20 @@ pub fn search_with_topic(
         };
         let top = topk::top_k(&searcher, f, query, &opts.filters, k)?;
         let exhausted = top.len() < k;
-        let hits = to_hits(top)?;
+        let hits = if opts.within.is_some() {
+            page(&top)?
+        } else {
+            let mut hits = Vec::new();
+            deliver(&top, &mut |chunk| {
+                hits.extend(chunk);
+                Ok(())
+            })?;
+            hits
+        };
         if hits.len() >= limit || exhausted {
-            return Ok(hits);
+            let n = hits.len();
+            sink(hits)?;
+            return Ok(n);
         }
     }
 
@@ -1010,7 +1060,7 @@ pub fn search_with_topic(
     };
     // Deterministic ties: by document address (stable for a given index).
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    to_hits(top)
+    deliver(&top, sink)
 }
 
 /// Build a [`Hit`] from a stored section.
