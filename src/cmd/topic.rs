@@ -24,7 +24,7 @@ use crate::index::{self, BuildOptions, IndexHandle, MAX_TOPICS};
 use crate::output::{Format, ListPrinter, mark, paint, style};
 use crate::query::{
     Filters, Hit, INDEX_ORDER_MIN, LIST_CHUNK, SNIPPET_WIDTH, StoredSection, filter_queries,
-    load_section, map_sections, snippet,
+    list_parts, load_section, map_sections, snippet,
 };
 use crate::topics::{Explanation, Taxonomy};
 
@@ -268,7 +268,8 @@ impl TopicRanking<'_> {
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         if limit.is_none() || top.len() >= INDEX_ORDER_MIN {
             let mut done = 0;
-            for part in top.chunks(chunk.max(1)) {
+            for range in list_parts(top.len(), chunk) {
+                let part = &top[range];
                 let addrs: Vec<DocAddress> = part.iter().map(|&(_, a)| a).collect();
                 let hits = map_sections(&searcher, &handle.fields, &addrs, |i, s| {
                     topic_hit(done + i + 1, part[i].0, s, taxonomy, slot, explain)

@@ -917,6 +917,20 @@ pub fn search_with_topic(
 /// hits fall in.
 pub const LIST_CHUNK: usize = 65_536;
 
+/// The parts of a ranked list of `len` hits loaded together: a short first
+/// part (output starts at once, and `| head` stops early), then `chunk` at
+/// a time.
+pub fn list_parts(len: usize, chunk: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    const FIRST: usize = 1024;
+    let chunk = chunk.max(1);
+    let first = chunk.min(FIRST).min(len);
+    std::iter::once(0..first).filter(|r| !r.is_empty()).chain(
+        (first..len)
+            .step_by(chunk)
+            .map(move |s| s..(s + chunk).min(len)),
+    )
+}
+
 /// [`search_with_topic`], handing the hits to `sink` in rank order, at most
 /// `chunk` at a time (a page comes as one chunk); returns how many there
 /// were. Only the ranked `(score, address)` list (12 bytes a match) is held
@@ -973,7 +987,8 @@ pub fn search_chunked(
             return Ok(n);
         }
         let mut delivered = 0;
-        for part in top.chunks(chunk.max(1)) {
+        for range in list_parts(top.len(), chunk) {
+            let part = &top[range];
             let addrs: Vec<DocAddress> = part.iter().map(|&(_, a)| a).collect();
             let hits = map_sections(&searcher, f, &addrs, |i, s| to_hit(part[i].0, s))?;
             let mut hits: Vec<Hit> = hits.into_iter().flatten().collect();
@@ -1124,6 +1139,31 @@ impl Hit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_parts_cover_the_list_in_order() {
+        for (len, chunk) in [
+            (0, 5),
+            (1, 5),
+            (7, 3),
+            (5000, 2000),
+            (3000, 65_536),
+            (10, 0),
+        ] {
+            let parts: Vec<_> = list_parts(len, chunk).collect();
+            let mut next = 0;
+            for p in &parts {
+                assert_eq!(p.start, next, "{len}/{chunk}: {parts:?}");
+                assert!(
+                    !p.is_empty() && p.len() <= chunk.max(1),
+                    "{len}/{chunk}: {parts:?}"
+                );
+                next = p.end;
+            }
+            assert_eq!(next, len, "{len}/{chunk}: {parts:?}");
+        }
+        assert_eq!(list_parts(5000, 2000).next(), Some(0..1024));
+    }
 
     /// [`Snippeter`] must reproduce [`snippet`] and `make_hit`'s matched
     /// strings exactly (exports rely on it for byte-identical files).
