@@ -79,8 +79,8 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINA
 use crate::analysis::normalize;
 use crate::index::IndexHandle;
 use crate::query::{
-    Atom, Clause, Filters, Query, SNIPPET_WIDTH, Snippet, filter_queries, full_query, load_section,
-    match_query, snippet,
+    Atom, Clause, Filters, Query, SNIPPET_WIDTH, filter_queries, full_query, map_sections,
+    match_query, snippet, worker_threads,
 };
 
 /// A bureau and where it sits (the grouping key).
@@ -895,7 +895,13 @@ const SPLIT_SEGMENT_DOCS: u32 = 1 << 16;
 /// segments are cut into doc ranges grouped on all cores, whose groups
 /// merge like those of separate segments (by name).
 fn group(searcher: &Searcher, query: &dyn TQuery, keep_docs: bool) -> anyhow::Result<Grouped> {
-    group_split(searcher, query, keep_docs, SPLIT_SEGMENT_DOCS, threads())
+    group_split(
+        searcher,
+        query,
+        keep_docs,
+        SPLIT_SEGMENT_DOCS,
+        worker_threads(),
+    )
 }
 
 /// [`group`], cutting segments of at least `min_docs` documents into
@@ -999,13 +1005,6 @@ fn collect_range(
     }
     child.collect_block(&block[..len]);
     Ok(child)
-}
-
-/// Threads for work split across cores.
-fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
 }
 
 /// The page of rows [`bureaus`] returns, and how many there are in all.
@@ -1127,7 +1126,12 @@ pub fn bureaus(
     // sharing a doc-store block decompress it once), in contiguous runs on
     // all cores.
     wanted.sort_unstable();
-    for (i, snip, path, line) in load_snippets(&searcher, f, &needles, &wanted)? {
+    let addrs: Vec<DocAddress> = wanted.iter().map(|&(addr, _)| addr).collect();
+    let snippets = map_sections(&searcher, f, &addrs, |k, s| {
+        let snip = snippet(&s.text(), &needles, SNIPPET_WIDTH);
+        (wanted[k].1, snip, s.path, s.line_start)
+    })?;
+    for (i, snip, path, line) in snippets {
         let row = &mut rows[i];
         row.snippet = Some(snip.text);
         row.highlights = snip.highlights;
@@ -1186,46 +1190,6 @@ fn best_sections(
         }
     }
     Ok(best)
-}
-
-/// A row's snippet, path and first line, by row index.
-type RowSnippet = (usize, Snippet, String, u64);
-
-/// Snippet, path and first line of each `(section, row)`, on all cores.
-fn load_snippets(
-    searcher: &Searcher,
-    f: &crate::index::Fields,
-    needles: &[&str],
-    wanted: &[(DocAddress, usize)],
-) -> anyhow::Result<Vec<RowSnippet>> {
-    let threads = threads();
-    let run = wanted.len().div_ceil(threads).max(64);
-    let parts: Vec<anyhow::Result<Vec<RowSnippet>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = wanted
-            .chunks(run)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|&(addr, i)| {
-                            let s = load_section(searcher, f, addr)?;
-                            let snip = snippet(&s.text(), needles, SNIPPET_WIDTH);
-                            Ok((i, snip, s.path, s.line_start))
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("snippet thread panicked"))
-            .collect()
-    });
-    let mut out = Vec::with_capacity(wanted.len());
-    for part in parts {
-        out.extend(part?);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -195,6 +195,13 @@ fn u64_of(doc: &TantivyDocument, field: Field) -> Option<u64> {
     doc.get_first(field).and_then(|v| v.as_u64())
 }
 
+/// Threads for work split across cores (at most 8).
+pub fn worker_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+}
+
 /// Hit lists at least this long, or asked for in full (`--limit 0`), are
 /// loaded by [`map_sections`]; shorter pages one by one in rank order.
 pub const INDEX_ORDER_MIN: usize = 64;
@@ -212,10 +219,7 @@ pub fn map_sections<T: Send>(
 ) -> anyhow::Result<Vec<T>> {
     let mut order: Vec<usize> = (0..addrs.len()).collect();
     order.sort_unstable_by_key(|&i| addrs[i]);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let run = order.len().div_ceil(threads).max(1);
+    let run = order.len().div_ceil(worker_threads()).max(1);
     let map = &map;
     let parts: Vec<anyhow::Result<Vec<(usize, T)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = order
