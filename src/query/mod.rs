@@ -931,7 +931,7 @@ pub fn list_parts(len: usize, chunk: usize) -> impl Iterator<Item = std::ops::Ra
     std::iter::once(0..first).filter(|r| !r.is_empty()).chain(
         (first..len)
             .step_by(chunk)
-            .map(move |s| s..(s + chunk).min(len)),
+            .map(move |s| s..s.saturating_add(chunk).min(len)),
     )
 }
 
@@ -979,12 +979,11 @@ pub fn search_chunked(
     let deliver = |top: &[(f32, DocAddress)],
                    sink: &mut dyn FnMut(Vec<Hit>) -> anyhow::Result<()>|
      -> anyhow::Result<usize> {
-        let all_wanted = opts.limit.is_none_or(|n| n == 0);
-        if !all_wanted
-            && opts
-                .limit
-                .is_none_or(|n| n < top.len() || n < INDEX_ORDER_MIN)
-        {
+        // A short page, or one that stops before the end of the list.
+        let page_only = opts
+            .limit
+            .is_some_and(|n| n > 0 && (n < top.len() || n < INDEX_ORDER_MIN));
+        if page_only {
             let hits = page(top)?;
             let n = hits.len();
             sink(hits)?;
@@ -1152,6 +1151,7 @@ mod tests {
             (7, 3),
             (5000, 2000),
             (3000, 65_536),
+            (3000, usize::MAX),
             (10, 0),
         ] {
             let parts: Vec<_> = list_parts(len, chunk).collect();
