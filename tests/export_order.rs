@@ -11,17 +11,9 @@ use serde_json::Value;
 
 mod common;
 
-use common::Fixture;
+use common::{Fixture, jsonl};
 
 const QUERY: &str = "\"法治\" OR \"依法\" OR 教育";
-
-fn jsonl(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 #[test]
 fn rank_order_after_the_index_order_pass() {

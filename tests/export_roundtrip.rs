@@ -12,7 +12,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{fazhi_in_repo as base, shared_index as index};
+use common::{fazhi_in_repo as base, jsonl, shared_index as index};
 
 const QUERY: &str = "\"法治\" OR \"依法\" -\"量子\"";
 
@@ -302,14 +302,6 @@ fn needs_a_query_topic_or_all() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("没有这个主题"));
     assert!(!dest.exists());
-}
-
-fn jsonl(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 #[test]

@@ -24,7 +24,7 @@ use crate::index::{self, BuildOptions, IndexHandle, MAX_TOPICS};
 use crate::output::{Format, ListPrinter, mark, paint, style};
 use crate::query::{
     Filters, Hit, INDEX_ORDER_MIN, LIST_CHUNK, SNIPPET_WIDTH, StoredSection, filter_queries,
-    list_parts, load_section, map_sections, snippet,
+    load_section, map_ranked_parts, snippet,
 };
 use crate::topics::{Explanation, Taxonomy};
 
@@ -267,17 +267,9 @@ impl TopicRanking<'_> {
         };
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         if limit.is_none() || top.len() >= INDEX_ORDER_MIN {
-            let mut done = 0;
-            for range in list_parts(top.len(), chunk) {
-                let part = &top[range];
-                let addrs: Vec<DocAddress> = part.iter().map(|&(_, a)| a).collect();
-                let hits = map_sections(&searcher, &handle.fields, &addrs, |i, s| {
-                    topic_hit(done + i + 1, part[i].0, s, taxonomy, slot, explain)
-                })?;
-                done += hits.len();
-                sink(hits)?;
-            }
-            return Ok(done);
+            let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
+            let map = |i: usize, s| Some(topic_hit(i + 1, top[i].0, s, taxonomy, slot, explain));
+            return map_ranked_parts(&searcher, &handle.fields, &addrs, chunk, map, sink);
         }
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {

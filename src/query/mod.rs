@@ -247,6 +247,31 @@ pub fn map_sections<T: Send>(
     Ok(slots.into_iter().flatten().collect())
 }
 
+/// A ranked list's sections, mapped in parts of at most `chunk` (see
+/// [`list_parts`]), each part loaded in index order by [`map_sections`];
+/// `map` gets the section's position in `addrs` and may drop it. Each
+/// non-empty part goes to `sink` in rank order; returns how many were kept.
+pub fn map_ranked_parts<T: Send>(
+    searcher: &Searcher,
+    f: &Fields,
+    addrs: &[DocAddress],
+    chunk: usize,
+    map: impl Fn(usize, StoredSection) -> Option<T> + Sync,
+    sink: &mut dyn FnMut(Vec<T>) -> anyhow::Result<()>,
+) -> anyhow::Result<usize> {
+    let mut kept = 0;
+    for range in list_parts(addrs.len(), chunk) {
+        let start = range.start;
+        let part = map_sections(searcher, f, &addrs[range], |i, s| map(start + i, s))?;
+        let part: Vec<T> = part.into_iter().flatten().collect();
+        kept += part.len();
+        if !part.is_empty() {
+            sink(part)?;
+        }
+    }
+    Ok(kept)
+}
+
 /// Read a section's stored fields.
 pub fn load_section(
     searcher: &Searcher,
@@ -989,21 +1014,17 @@ pub fn search_chunked(
             sink(hits)?;
             return Ok(n);
         }
+        let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
         let mut delivered = 0;
-        for range in list_parts(top.len(), chunk) {
-            let part = &top[range];
-            let addrs: Vec<DocAddress> = part.iter().map(|&(_, a)| a).collect();
-            let hits = map_sections(&searcher, f, &addrs, |i, s| to_hit(part[i].0, s))?;
-            let mut hits: Vec<Hit> = hits.into_iter().flatten().collect();
+        let map = |i: usize, s: StoredSection| to_hit(top[i].0, s);
+        map_ranked_parts(&searcher, f, &addrs, chunk, map, &mut |mut hits| {
+            // Candidates rejected by `--within` leave no gap in the ranks.
             for hit in &mut hits {
                 delivered += 1;
                 hit.rank = delivered;
             }
-            if !hits.is_empty() {
-                sink(hits)?;
-            }
-        }
-        Ok(delivered)
+            sink(hits)
+        })
     };
 
     // A page of results for strings that match very many sections: let the
