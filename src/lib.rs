@@ -20,4 +20,5 @@ pub mod output;
 pub mod query;
 pub mod region;
 pub mod report;
+pub mod text;
 pub mod topics;

@@ -284,7 +284,7 @@ pub fn resolve(bureau: &str, context: &str) -> Region {
     let g = &*GAZETTEER;
     let name: String = bureau
         .chars()
-        .filter(|c| !crate::report::numbering::is_padding(*c))
+        .filter(|c| !crate::text::numbering::is_padding(*c))
         .collect();
     let mut rest = name.as_str();
     rest = rest.strip_prefix("中共").unwrap_or(rest);

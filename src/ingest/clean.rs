@@ -19,7 +19,7 @@
 //! Blank lines are never relied on as paragraph separators: some sources
 //! have none at all, others put one between every line.
 
-use crate::report::numbering::{parse_marker, trim_padding};
+use crate::text::numbering::{parse_marker, trim_padding};
 
 /// A logical paragraph of the cleaned text with the source lines it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,7 +205,7 @@ pub fn is_org_name_only(line: &str) -> bool {
 /// A line that is a date and nothing else (signature date), incl. damaged
 /// forms like `20201228`.
 pub fn is_date_only(line: &str) -> bool {
-    crate::report::metadata::parse_date_only(trim_padding(line)).is_some()
+    crate::text::dates::parse_date_only(trim_padding(line)).is_some()
 }
 
 /// Field labels of the metadata tables that government sites print above a
@@ -253,25 +253,69 @@ pub const METADATA_LABELS: &[&str] = &[
     "编号",
     "所属机构",
     "发布单位",
+    "主办单位",
 ];
 
 /// Does the line carry metadata fields (`发布机构: | 宁县教育局 |`,
-/// `时间:2020-12-30 09:42 来源:`, `签发人：…`)? Such lines are kept by
-/// cleaning for the metadata parser but never belong to section bodies.
+/// `时间:2020-12-30 09:42 来源:`, `签发人：…`, `主办单位：…`) or is it a
+/// breadcrumb (`首页 > 某某市水务局 > …`)? Such lines are kept by cleaning
+/// for the metadata parser (they name the author) but never belong to
+/// section bodies.
 pub fn is_metadata_line(line: &str) -> bool {
     let line = trim_padding(line);
     if line.len() > 400 {
         return false;
     }
+    if is_breadcrumb(line) {
+        return true;
+    }
     let compact: String = line
         .chars()
-        .filter(|c| !crate::report::numbering::is_padding(*c))
+        .filter(|c| !crate::text::numbering::is_padding(*c))
         .collect();
     METADATA_LABELS.iter().any(|label| {
         compact
             .strip_prefix(label)
             .is_some_and(|rest| rest.starts_with([':', '：', '|']))
     })
+}
+
+/// A breadcrumb: `您当前的位置：首页 > 信息公开 > …`, `首页 > 政务公开`, `首页→网站公告`.
+pub fn is_breadcrumb(line: &str) -> bool {
+    let line = trim_padding(line);
+    if line.chars().take(121).count() > 120 {
+        return false;
+    }
+    let compact: String = line
+        .chars()
+        .filter(|c| !crate::text::numbering::is_padding(*c))
+        .collect();
+    const CRUMB_STARTS: &[&str] = &[
+        "您当前的位置",
+        "您当前位置",
+        "当前位置",
+        "您现在的位置",
+        "现在的位置",
+        "您的位置",
+        "所在位置",
+        "当前页面",
+    ];
+    CRUMB_STARTS.iter().any(|s| compact.starts_with(s))
+        || compact.starts_with("首页") && line.contains(['>', '›', '»', '＞', '→'])
+}
+
+/// A row of site links: `中国政府网|甘肃省政府网|繁体|无障碍`: several short
+/// segments between bars, with no digits or colons (which a source line or
+/// a metadata row would have).
+fn is_nav_bar(line: &str) -> bool {
+    let segments: Vec<&str> = line
+        .split(['|', '｜', '丨'])
+        .map(trim_padding)
+        .filter(|s| !s.is_empty())
+        .collect();
+    segments.len() >= 3
+        && !line.contains(|c: char| c.is_ascii_digit() || matches!(c, ':' | '：' | '，' | '。'))
+        && segments.iter().all(|s| s.chars().count() <= 10)
 }
 
 /// Is this line web furniture rather than document text?
@@ -283,24 +327,9 @@ pub fn is_boilerplate(line: &str) -> bool {
     }
     let compact: String = line
         .chars()
-        .filter(|c| !crate::report::numbering::is_padding(*c))
+        .filter(|c| !crate::text::numbering::is_padding(*c))
         .collect();
-    // Breadcrumbs: "您当前的位置：首页 > 信息公开 > …", "首页 > 政务公开".
-    const CRUMB_STARTS: &[&str] = &[
-        "您当前的位置",
-        "您当前位置",
-        "当前位置",
-        "您现在的位置",
-        "现在的位置",
-        "您的位置",
-        "所在位置",
-        "当前页面",
-    ];
-    if CRUMB_STARTS.iter().any(|s| compact.starts_with(s)) {
-        return true;
-    }
-    let crumb_seps = line.matches(['>', '›', '»', '＞']).count();
-    if crumb_seps >= 1 && compact.starts_with("首页") {
+    if is_nav_bar(line) {
         return true;
     }
     // Widgets and links that stand on a line of their own (or start it).
@@ -348,8 +377,10 @@ pub fn is_boilerplate(line: &str) -> bool {
         "【返回顶部",
         "网站地图",
         "版权所有",
-        "主办单位：",
-        "主办单位:",
+        "今天是",
+        "法制查询",
+        "设为首页",
+        "加入收藏",
         "承办单位：",
         "承办单位:",
         "技术支持：",
@@ -401,7 +432,7 @@ pub fn is_boilerplate(line: &str) -> bool {
         "打印", "关闭", "收藏", "分享", "纠错", "登录", "注册", "返回", "顶部", "大", "中", "小",
     ];
     let words: Vec<&str> = line
-        .split(|c: char| crate::report::numbering::is_padding(c) || "|｜/【】[]·".contains(c))
+        .split(|c: char| crate::text::numbering::is_padding(c) || "|｜/【】[]·".contains(c))
         .filter(|w| !w.is_empty())
         .collect();
     !words.is_empty() && words.len() >= 2 && words.iter().all(|w| WIDGET_WORDS.contains(w))
@@ -432,15 +463,31 @@ mod tests {
     }
 
     #[test]
-    fn drops_breadcrumbs() {
+    fn keeps_breadcrumbs_as_metadata() {
         for l in [
             "您当前的位置:首页 > 信息公开 > 基础信息公开 > 规划计划",
             "当前位置：首页 > 政务公开",
             "您现在的位置： 首页 » 通知公告",
             "首页 > 信息公开 > 法治政府建设",
+            "首页→网站公告",
+        ] {
+            assert!(!is_boilerplate(l), "{l}");
+            assert!(is_breadcrumb(l) && is_metadata_line(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn drops_nav_bars_and_crawl_dates() {
+        for l in [
+            "中国政府网|甘肃省政府网|繁体|无障碍",
+            "今天是：2026年1月20日 星期二",
+            "法制查询",
         ] {
             assert!(is_boilerplate(l), "{l}");
         }
+        assert!(!is_boilerplate("2026-01-20 17:01 | 庆阳市水务局"));
+        assert!(!is_boilerplate("索引号: | 1 | 发布机构: | 宁县教育局 |"));
+        assert!(is_metadata_line("主办单位：庆阳市水务局"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod clean;
 pub mod crawl;
 pub mod decode;
 pub mod extract;
+pub mod user_metadata;
 
 pub use clean::Paragraph;
 pub use crawl::{SourceFile, crawl};

@@ -1,14 +1,14 @@
 //! The report model: one [`Report`] per source file, with its metadata and
 //! its heading tree flattened into [`Section`]s in document order.
 //!
-//! Parsing lives in the submodules: [`numbering`] recognises heading markers
-//! (一、 / （一） / 1. / （1）), [`sections`] builds the tree, [`metadata`]
-//! finds title, bureau, year, dates, 文号 and the addressee.
+//! Parsing lives in the submodules: [`sections`] builds the tree from the
+//! heading markers that [`crate::text::numbering`] recognises (一、 / （一） /
+//! 1. / （1）), [`metadata`] finds title, bureau, year, dates, 文号 and the
+//! addressee.
 
 use serde::{Deserialize, Serialize};
 
 pub mod metadata;
-pub mod numbering;
 pub mod sections;
 
 /// Where a bureau sits, resolved against the GB/T 2260 gazetteer.
@@ -61,6 +61,10 @@ pub struct Report {
     pub doc_number: Option<String>,
     pub addressee: Option<String>,
     pub region: Region,
+    /// Where the page came from, when the user's metadata file gives it.
+    pub url: Option<String>,
+    /// Where each metadata field was read (see [`metadata::Sources`]).
+    pub sources: metadata::Sources,
     /// Text before the first heading (after title/addressee), if any.
     pub preamble: Option<Section>,
     /// The heading tree in document order.
@@ -91,4 +95,4 @@ pub fn section_text(section: &Section) -> String {
 }
 
 mod parse;
-pub use parse::parse_report;
+pub use parse::{apply_user_metadata, parse_report};

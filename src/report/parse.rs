@@ -6,14 +6,16 @@
 //! Every stage is linear in the input and free of panics on any text, so a
 //! damaged or huge file yields a (possibly empty) report rather than an error.
 
-use super::{Report, metadata, sections};
+use super::metadata::{self, Metadata, orgs};
+use super::{Region, Report, sections};
 use crate::ingest::LoadedText;
 use crate::ingest::clean::{self, Paragraph};
+use crate::ingest::user_metadata::UserRow;
 
 /// Parse one file's text. Never panics; unknown fields stay `None`.
 pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report {
     let paras = clean::paragraphs(&loaded.text);
-    let meta = metadata::extract(&paras);
+    let mut meta = metadata::extract(&paras);
     let text_paras: Vec<&Paragraph> = paras
         .iter()
         .zip(&meta.furniture)
@@ -21,12 +23,7 @@ pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report
         .map(|(p, _)| p)
         .collect();
     let tree = sections::build(doc_id, &text_paras);
-    let region = meta
-        .bureau
-        .as_deref()
-        .or(meta.title.as_deref())
-        .map(|b| crate::region::resolve(b, &loaded.text))
-        .unwrap_or_default();
+    let region = place(&mut meta, &loaded.text);
     Report {
         path: rel_path.to_string(),
         doc_id: doc_id.to_string(),
@@ -38,10 +35,151 @@ pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report
         doc_number: meta.doc_number,
         addressee: meta.addressee,
         region,
+        url: None,
+        sources: meta.sources,
         preamble: tree.preamble,
         sections: tree.sections,
         closing: tree.closing,
     }
+}
+
+/// What the user's metadata file says about a report wins over what was
+/// extracted; the region follows the given place, else the given bureau.
+pub fn apply_user_metadata(report: &mut Report, row: &UserRow) {
+    const FROM_FILE: &str = "metadata file";
+    let given =
+        |value: &Option<String>, field: &mut Option<String>, source: &mut Option<String>| {
+            if let Some(v) = value {
+                *field = Some(v.clone());
+                *source = Some(FROM_FILE.to_string());
+            }
+        };
+    let s = &mut report.sources;
+    given(&row.title, &mut report.title, &mut s.title);
+    given(&row.bureau, &mut report.bureau, &mut s.bureau);
+    given(
+        &row.publish_date,
+        &mut report.publish_date,
+        &mut s.publish_date,
+    );
+    if let Some(year) = row.report_year {
+        report.report_year = Some(year);
+        s.report_year = Some(FROM_FILE.to_string());
+    }
+    if row.url.is_some() {
+        report.url = row.url.clone();
+    }
+    let place: String = [&row.province, &row.city, &row.county]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let region = if !place.is_empty() {
+        crate::region::resolve(&place, "")
+    } else if let Some(bureau) = &row.bureau {
+        crate::region::resolve(bureau, "")
+    } else {
+        return;
+    };
+    if region.province.is_some() {
+        report.region = region;
+        s.region = Some(FROM_FILE.to_string());
+    } else if !place.is_empty() {
+        // A place the gazetteer does not know is still what the user said.
+        report.region = Region {
+            province: row.province.clone(),
+            city: row.city.clone(),
+            county: row.county.clone(),
+            ..Region::default()
+        };
+        s.region = Some(FROM_FILE.to_string());
+    }
+}
+
+/// Where the bureau sits: its own name's place; for a short self-reference
+/// (`市水务局`) the place of another body the page names, cut to the level
+/// the reference says (`市` → the city); a national body has none.
+fn place(meta: &mut Metadata, text: &str) -> Region {
+    let resolve = |name: &str| crate::region::resolve(name, text);
+    if let Some(bureau) = meta.bureau.clone() {
+        let bureau = bureau.as_str();
+        let own = resolve(bureau);
+        if own.province.is_some() || orgs::is_national_body(bureau) {
+            meta.sources.region = meta
+                .sources
+                .bureau
+                .clone()
+                .filter(|_| own.province.is_some());
+            return own;
+        }
+        let level = orgs::is_short_self_reference(bureau)
+            .then(|| bureau.chars().next())
+            .flatten();
+        for body in meta.named_bodies.clone() {
+            let body = body.as_str();
+            let r = resolve(body);
+            if r.province.is_some()
+                && let Some(r) = cut_to_level(r, level)
+            {
+                meta.sources.region = Some(format!("named body {body}"));
+                if let Some(full) = complete(bureau, &r) {
+                    meta.sources.bureau = meta
+                        .sources
+                        .bureau
+                        .take()
+                        .map(|b| format!("{b} (place: named body {body})"));
+                    meta.bureau = Some(full);
+                }
+                return r;
+            }
+        }
+        return Region::default();
+    }
+    let Some(title) = meta.title.as_deref() else {
+        return Region::default();
+    };
+    let r = resolve(title);
+    if r.province.is_some() {
+        meta.sources.region = meta.sources.title.clone();
+    }
+    r
+}
+
+/// A short self-reference with its place: `市水务局` in 庆阳市 → `庆阳市水务局`.
+fn complete(short: &str, region: &Region) -> Option<String> {
+    if !orgs::is_short_self_reference(short) {
+        return None;
+    }
+    let place = match short.chars().next()? {
+        '省' => region.province.as_deref(),
+        '市' | '州' => region.city.as_deref(),
+        _ => region.county.as_deref(),
+    }?;
+    Some(format!("{place}{}", orgs::department_of_short(short)))
+}
+
+/// `region` cut to the level a short self-reference names, or `None` when
+/// the region does not reach that level.
+fn cut_to_level(mut region: Region, level: Option<char>) -> Option<Region> {
+    match level {
+        Some('省') => {
+            region.city = None;
+            region.city_code = None;
+            region.county = None;
+            region.county_code = None;
+        }
+        Some('市' | '州') => {
+            region.city.as_ref()?;
+            region.county = None;
+            region.county_code = None;
+        }
+        Some('县' | '区' | '旗') => {
+            region.county.as_ref()?;
+        }
+        Some(_) => return None,
+        None => {}
+    }
+    Some(region)
 }
 
 #[cfg(test)]
@@ -56,10 +194,14 @@ mod tests {
         }
     }
 
+    fn parse(text: &str) -> Report {
+        parse_report("a.txt", "a", &loaded(text))
+    }
+
     #[test]
     fn small_report_end_to_end() {
         let text = "您当前的位置:首页 > 信息公开\n某某县教育局2022年度法治政府建设工作报告\n县政府：\n2022年，我局推进依法行政。\n一、主要工作\n（一）加强领导。我局高度重视，\n\n成立领导小组。\n二、下一步打算\n继续推进。\n某某县教育局\n2023年1月5日\n立即注册\n";
-        let r = parse_report("a.txt", "a", &loaded(text));
+        let r = parse(text);
         assert_eq!(
             r.title.as_deref(),
             Some("某某县教育局2022年度法治政府建设工作报告")
@@ -76,6 +218,58 @@ mod tests {
         assert_eq!(r.sections[1].body, "我局高度重视，成立领导小组。");
         assert_eq!((r.sections[1].line_start, r.sections[1].line_end), (6, 8));
         assert_eq!(r.sections[2].body, "继续推进。");
+        assert_eq!(r.sources.title.as_deref(), Some("title line 2"));
+        assert_eq!(r.sources.bureau.as_deref(), Some("title line 2"));
+    }
+
+    #[test]
+    fn short_self_reference_is_placed_by_another_body() {
+        // The title says only 市水务局; the footer names the city's government.
+        let r = parse(
+            "市水务局2023年度法治政府建设工作报告\n2023年，市水务局坚持依法行政，全面推进各项工作，取得明显成效。\n一、主要工作\n推进依法决策。\n主办单位：庆阳市人民政府办公室\n",
+        );
+        assert_eq!(r.region.city.as_deref(), Some("庆阳市"));
+        assert_eq!(r.region.county, None, "a 市 reference is the city's bureau");
+        assert_eq!(r.bureau.as_deref(), Some("庆阳市水务局"));
+        assert_eq!(
+            r.sources.region.as_deref(),
+            Some("named body 庆阳市人民政府办公室")
+        );
+    }
+
+    #[test]
+    fn national_body_has_no_region() {
+        let r = parse(
+            "2021年，司法部坚持以习近平法治思想为指导，全面推进法治政府建设，取得新成效。\n一、加强党的领导\n部党组坚持领导。\n主办单位：许昌市司法局\n",
+        );
+        assert_eq!(r.bureau.as_deref(), Some("司法部"));
+        assert_eq!(r.region, Region::default());
+        assert_eq!(r.report_year, Some(2021));
+    }
+
+    #[test]
+    fn user_metadata_wins() {
+        let mut r = parse("宁县教育局2023年度法治政府建设工作报告\n近年来，我局推进工作。");
+        let row = UserRow {
+            url: Some("https://example.gov.cn/a.html".into()),
+            report_year: Some(2022),
+            city: Some("庆阳市".into()),
+            ..UserRow::default()
+        };
+        apply_user_metadata(&mut r, &row);
+        assert_eq!(r.report_year, Some(2022));
+        assert_eq!(r.sources.report_year.as_deref(), Some("metadata file"));
+        assert_eq!(r.url.as_deref(), Some("https://example.gov.cn/a.html"));
+        assert_eq!(r.region.city_code.as_deref(), Some("6210"));
+        assert_eq!(
+            r.region.county, None,
+            "the user's place replaces the extracted one"
+        );
+        assert_eq!(
+            r.bureau.as_deref(),
+            Some("宁县教育局"),
+            "not given: extraction stays"
+        );
     }
 
     #[test]
@@ -89,7 +283,7 @@ mod tests {
             "\u{a0}",
             "1.\n2.\n(1)",
         ] {
-            let _ = parse_report("x", "x", &loaded(t));
+            let _ = parse(t);
         }
     }
 }

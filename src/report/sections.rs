@@ -32,7 +32,7 @@
 
 use crate::ingest::clean::Paragraph;
 use crate::report::Section;
-use crate::report::numbering::{MarkerStyle, parse_marker, trim_padding};
+use crate::text::numbering::{MarkerStyle, parse_marker, trim_padding};
 
 /// Sections of one report.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

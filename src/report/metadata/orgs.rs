@@ -1,0 +1,326 @@
+//! Names of bodies inside running text and titles.
+//!
+//! Real reports often name their author only in a sentence (`2022年，某某市
+//! 司法局始终坚持…`, `现将市人力资源和社会保障局2019年度…报告如下`) or in a
+//! title that carries more than the name (`X关于…的报告`, `X发布2023年…`).
+//! A name is found from its end: a department suffix (`局`, `委员会`,
+//! `人民政府` …), extended backwards over Chinese characters until a
+//! boundary (punctuation, a digit, `年`), then stripped of leading function
+//! words (`现将`, `在`, `按照` …). Names of the bodies a report is addressed
+//! to or led by (`县委`, `市政府`, `党中央`) are not authors and are skipped.
+
+/// Department suffixes that end an author's name in running text, longest first.
+const NAME_ENDINGS: &[&str] = &[
+    "街道办事处",
+    "人民政府",
+    "委员会",
+    "办公室",
+    "办事处",
+    "管理局",
+    "总局",
+    "总署",
+    "公署",
+    "政府",
+    "党组",
+    "局",
+    "厅",
+    "部",
+    "委",
+    "办",
+    "院",
+    "中心",
+    "街道",
+    "镇",
+    "乡",
+];
+
+/// Words that open a clause before the subject, stripped from a name's front.
+const LEADING_WORDS: &[&str] = &[
+    "现将",
+    "今年",
+    "近年来",
+    "以来",
+    "全年",
+    "一年来",
+    "过去一年",
+    "根据",
+    "按照",
+    "我们",
+    "由",
+    "将",
+    "在",
+    "经",
+    "据",
+    "对",
+    "向",
+    "为",
+    "以",
+    "与",
+    "和",
+    "及",
+    "是",
+    "度",
+    "年",
+    "本",
+    "全",
+    "现",
+];
+
+/// Bodies that lead or receive a report rather than write it.
+fn is_superior_body(name: &str) -> bool {
+    let core = name.strip_prefix("中共").unwrap_or(name);
+    const EXACT: &[&str] = &["党中央", "中央", "国务院", "党组", "中心", "街道"];
+    if EXACT.contains(&core) {
+        return true;
+    }
+    // 市委 / 县政府 / 区人民政府 / 省委依法治省办 written without a place:
+    // in an opening sentence these are the leadership, not the author.
+    let mut chars = core.chars();
+    let level = chars.next();
+    let rest = chars.as_str();
+    matches!(level, Some('省' | '市' | '县' | '区' | '州' | '旗'))
+        && (matches!(
+            rest,
+            "委" | "政府" | "人民政府" | "人大" | "政协" | "委员会"
+        ) || rest.starts_with("委依法治")
+            || rest.starts_with("委全面依法治"))
+}
+
+/// Is `c` part of a name (a Chinese character)?
+fn is_name_char(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// Every author-like name in running text, in order of position (byte
+/// offset of the name): a name must name a place, be a short self-reference
+/// or a national body, so that `服务大局` or `推进乡` never pass.
+pub fn names_in(text: &str) -> Vec<(usize, String)> {
+    let mut names = names_by_shape(text);
+    names.retain(|(_, n)| plausible_author(n));
+    names
+}
+
+/// A name a body could be known by: it names a place (`宁县教育局`), is a
+/// short self-reference (`市水务局`) or a national body (`司法部`).
+pub fn plausible_author(name: &str) -> bool {
+    is_short_self_reference(name)
+        || is_national_body(name)
+        || crate::region::resolve(name, "").province.is_some()
+}
+
+/// Ministries and other national bodies, which carry no place in their name.
+pub fn is_national_body(name: &str) -> bool {
+    let core = name.strip_prefix("中华人民共和国").unwrap_or(name);
+    (core.ends_with('部') || core.ends_with("总局") || core.ends_with("总署"))
+        && !core.starts_with(['省', '市', '县', '区'])
+        && core.chars().count() >= 3
+        || core.starts_with("国家") && core.chars().count() >= 4
+}
+
+/// Names by their shape alone: a department suffix and the characters before it.
+fn names_by_shape(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut covered_until = 0;
+    for (end_pos, _) in text.char_indices() {
+        let Some(ending) = NAME_ENDINGS
+            .iter()
+            .find(|e| text[end_pos..].starts_with(**e))
+        else {
+            continue;
+        };
+        let end = end_pos + ending.len();
+        // A longer name goes on (`市场监督管理局` after `市`): only a name that
+        // is not followed by more of a suffix counts here; `局长` is no name.
+        let next = text[end..].chars().next();
+        if next.is_some_and(|c| "长务员属机所内外系署门分面势托理法好事件案校级".contains(c))
+        {
+            continue;
+        }
+        // A longer ending right after a name extends it (`某某镇` + `人民政府`,
+        // `司法局` + `党组`); otherwise a name never starts inside the last one.
+        if let Some(last) = out.last_mut()
+            && last.0 + last.1.len() == end_pos
+        {
+            last.1.push_str(ending);
+            covered_until = end;
+            continue;
+        }
+        let start = name_start(text, end_pos).max(covered_until);
+        if start >= end_pos {
+            continue;
+        }
+        let name = strip_leading_words(&text[start..end]);
+        let count = name.chars().count();
+        if !(3..=30).contains(&count) || is_superior_body(name) {
+            continue;
+        }
+        let offset = end - name.len();
+        out.push((offset, name.to_string()));
+        covered_until = end;
+    }
+    out
+}
+
+/// Start of the run of name characters that ends at `end_pos`, at most 24 back.
+fn name_start(text: &str, end_pos: usize) -> usize {
+    let mut start = end_pos;
+    for (taken, (i, c)) in text[..end_pos].char_indices().rev().enumerate() {
+        if taken >= 24 || !is_name_char(c) {
+            break;
+        }
+        start = i;
+    }
+    start
+}
+
+/// Drop clause openers from the front of a candidate name.
+fn strip_leading_words(mut name: &str) -> &str {
+    loop {
+        let before = name;
+        for w in LEADING_WORDS {
+            if let Some(rest) = name.strip_prefix(w)
+                && rest.chars().count() >= 3
+            {
+                name = rest;
+                break;
+            }
+        }
+        if name == before {
+            return name;
+        }
+    }
+}
+
+/// The author named at the start of a title: `X关于…`, `X发布…`, `X2021年度…`,
+/// `2021年度X法治政府建设…`.
+pub fn title_author(title: &str) -> Option<String> {
+    let cut = [
+        title.find("关于"),
+        title.find("發布"),
+        title.find("发布"),
+        title.find("法治"),
+        title.find("依法"),
+        title.find(|c: char| c.is_ascii_digit()),
+        title.find("二〇"),
+        title.find("二○"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()?;
+    let head = title[..cut].trim_matches(crate::text::numbering::is_padding);
+    let head = head.strip_suffix("公开").unwrap_or(head);
+    if let Some(name) = names_by_shape(head).into_iter().map(|(_, n)| n).next_back()
+        && head.ends_with(&name)
+    {
+        return Some(name);
+    }
+    // `2021年度宁县教育局法治政府建设…`: the name between the year and the subject.
+    let after_year = title.find('年').map(|p| &title[p + '年'.len_utf8()..])?;
+    let after_year = after_year.strip_prefix('度').unwrap_or(after_year);
+    let subject = after_year
+        .find("法治")
+        .or_else(|| after_year.find("依法"))?;
+    let middle = &after_year[..subject];
+    names_by_shape(middle)
+        .into_iter()
+        .find(|(off, n)| *off == 0 && n.len() == middle.len())
+        .map(|(_, n)| n)
+}
+
+/// A name that says only the level and the department (`市水务局`, `区教育局`,
+/// `县司法局`, `部党组`): the place stands elsewhere in the text.
+pub fn is_short_self_reference(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first = chars.next();
+    let rest = chars.as_str();
+    let level_then_department = matches!(
+        first,
+        Some('省' | '市' | '县' | '区' | '镇' | '乡' | '州' | '旗')
+    ) && rest.chars().count() >= 2
+        && !rest.starts_with("场")
+        && !rest.contains("政府")
+        && !rest.contains(['省', '市', '县'])
+        && !rest.starts_with('区');
+    level_then_department || matches!(name, "部党组" | "厅党组" | "局党组" | "委党组")
+}
+
+/// The department part of a short self-reference (`市水务局` → `水务局`).
+pub fn department_of_short(name: &str) -> &str {
+    let mut chars = name.chars();
+    chars.next();
+    let rest = chars.as_str();
+    rest.strip_suffix("党组")
+        .map_or(rest, |_| &name[..name.len() - "党组".len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        names_in(text).into_iter().map(|(_, n)| n).collect()
+    }
+
+    #[test]
+    fn names_in_opening_sentences() {
+        assert_eq!(
+            names("2022年，庆阳市司法局始终坚持以人民为中心"),
+            ["庆阳市司法局"]
+        );
+        assert_eq!(
+            names("现将市人力资源和社会保障局2019年度法治政府建设工作报告如下"),
+            ["市人力资源和社会保障局"]
+        );
+        assert_eq!(
+            names("2021年以来，许昌市公安局按照市委、市政府部署"),
+            ["许昌市公安局"]
+        );
+        assert_eq!(
+            names("在县委、县政府的正确领导下，县教育局认真贯彻落实"),
+            ["县教育局"]
+        );
+        assert_eq!(names("局长带头学法"), Vec::<String>::new());
+        assert_eq!(names("宁县人民政府坚持依法行政"), ["宁县人民政府"]);
+        assert_eq!(
+            names("服务大局，全面推进乡村振兴，政府部署"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            names("2021年，司法部坚持以习近平法治思想为指导"),
+            ["司法部"]
+        );
+    }
+
+    #[test]
+    fn title_authors() {
+        assert_eq!(
+            title_author("某某县司法局关于2016年度法治政府建设情况的报告").as_deref(),
+            Some("某某县司法局")
+        );
+        assert_eq!(
+            title_author("某某市水务局发布2023年法治政府建设年度报告").as_deref(),
+            Some("某某市水务局")
+        );
+        assert_eq!(
+            title_author("2021年度某某县交通运输局法治政府建设工作报告").as_deref(),
+            Some("某某县交通运输局")
+        );
+        assert_eq!(title_author("关于2025年度法治政府建设情况的报告"), None);
+        assert_eq!(
+            title_author("某某镇2020年度法治政府建设工作总结").as_deref(),
+            Some("某某镇")
+        );
+    }
+
+    #[test]
+    fn short_self_references() {
+        for s in ["市水务局", "区教育局", "县司法局", "部党组", "省司法厅"] {
+            assert!(is_short_self_reference(s), "{s}");
+        }
+        for s in ["市场监督管理局", "某某市水务局", "司法部", "宁县教育局"] {
+            assert!(!is_short_self_reference(s), "{s}");
+        }
+        assert_eq!(department_of_short("市水务局"), "水务局");
+        assert_eq!(department_of_short("部党组"), "部");
+    }
+}
