@@ -2,9 +2,9 @@
 //! its heading tree flattened into [`Section`]s in document order.
 //!
 //! Parsing lives in the submodules: [`sections`] builds the tree from the
-//! heading markers that [`crate::text::numbering`] recognises (一、 / （一） /
-//! 1. / （1）), [`metadata`] finds title, bureau, year, dates, 文号 and the
-//! addressee.
+//! heading markers that [`crate::text::numbering`] recognises (`一、`,
+//! `（一）`, `1.`, `（1）`); [`metadata`] finds title, bureau, year, dates,
+//! 文号 and the addressee.
 
 use serde::{Deserialize, Serialize};
 

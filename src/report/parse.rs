@@ -6,16 +6,38 @@
 //! Every stage is linear in the input and free of panics on any text, so a
 //! damaged or huge file yields a (possibly empty) report rather than an error.
 
+use std::borrow::Cow;
+
 use super::metadata::{self, Metadata, orgs};
 use super::{Region, Report, sections};
 use crate::ingest::LoadedText;
 use crate::ingest::clean::{self, Paragraph};
 use crate::ingest::user_metadata::UserRow;
+use crate::text::script;
 
 /// Parse one file's text. Never panics; unknown fields stay `None`.
 pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report {
     let paras = clean::paragraphs(&loaded.text);
-    let mut meta = metadata::extract(&paras);
+    // Metadata is read in simplified script, so that a traditional-script
+    // repost names the same bureau and places as the original; sections
+    // keep the text as written.
+    let traditional = paras
+        .iter()
+        .take(60)
+        .chain(paras.iter().rev().take(20))
+        .any(|p| script::has_traditional(&p.text));
+    let (mut meta, context) = if traditional {
+        let folded: Vec<Paragraph> = paras
+            .iter()
+            .map(|p| Paragraph {
+                text: script::simplify(&p.text),
+                ..p.clone()
+            })
+            .collect();
+        (metadata::extract(&folded), Cow::Owned(script::simplify(&loaded.text)))
+    } else {
+        (metadata::extract(&paras), Cow::Borrowed(loaded.text.as_str()))
+    };
     let text_paras: Vec<&Paragraph> = paras
         .iter()
         .zip(&meta.furniture)
@@ -23,7 +45,7 @@ pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report
         .map(|(p, _)| p)
         .collect();
     let tree = sections::build(doc_id, &text_paras);
-    let region = place(&mut meta, &loaded.text);
+    let region = place(&mut meta, &context);
     Report {
         path: rel_path.to_string(),
         doc_id: doc_id.to_string(),
@@ -245,6 +267,16 @@ mod tests {
         assert_eq!(r.bureau.as_deref(), Some("司法部"));
         assert_eq!(r.region, Region::default());
         assert_eq!(r.report_year, Some(2021));
+    }
+
+    #[test]
+    fn traditional_script_repost_names_the_same_bureau() {
+        let r = parse("湘潭縣衛生健康局2025年法治政府建設年度工作報告\n2025年，我局堅持依法行政，全面推進法治政府建設。\n一、主要工作\n推進依法決策。");
+        assert_eq!(r.bureau.as_deref(), Some("湘潭县卫生健康局"));
+        assert_eq!(r.region.county.as_deref(), Some("湘潭县"));
+        assert_eq!(r.report_year, Some(2025));
+        assert_eq!(r.sections[0].heading, "一、主要工作", "sections keep the text as written");
+        assert_eq!(r.sections[0].body, "推進依法決策。");
     }
 
     #[test]

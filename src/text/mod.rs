@@ -1,5 +1,6 @@
 //! Recognisers for the small units of report text that every later stage
-//! needs: padding, heading markers ([`numbering`]) and dates ([`dates`]).
+//! needs: padding, heading markers ([`numbering`]), dates ([`dates`]) and the
+//! traditional → simplified character fold ([`script`]).
 //!
 //! This is the bottom layer: it imports nothing else from the crate, so
 //! cleaning ([`crate::ingest`]) and parsing ([`crate::report`]) can both use
@@ -7,3 +8,4 @@
 
 pub mod dates;
 pub mod numbering;
+pub mod script;
