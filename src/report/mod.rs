@@ -11,17 +11,8 @@ pub mod metadata;
 pub mod numbering;
 pub mod sections;
 
-/// Where a bureau sits, resolved against the GB/T 2260 gazetteer.
-/// Unknown parts are `None`; a city-level bureau has no county.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Region {
-    pub province: Option<String>,
-    pub province_code: Option<String>,
-    pub city: Option<String>,
-    pub city_code: Option<String>,
-    pub county: Option<String>,
-    pub county_code: Option<String>,
-}
+/// Where a bureau sits; defined in [`crate::region`], re-exported for the report model.
+pub use crate::region::Region;
 
 /// One node of the heading tree, or the preamble/closing text (level 0).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
