@@ -141,9 +141,11 @@ struct DepartmentFile {
     township_only: Option<bool>,
 }
 
-/// 1-based line of a byte offset.
+/// 1-based line of a byte offset (counted on bytes: no slicing, no panic
+/// whatever the offset).
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// A name as compared: no padding, `中国共产党` as `中共`.
@@ -426,13 +428,15 @@ fn strip_places<'a>(name: &'a str, region: &Region) -> (Option<Level>, &'a str) 
         let Some(place) = l.name(region) else {
             continue;
         };
-        let short = region::short_name(place);
-        for form in [place, short] {
-            if let Some(r) = rest.strip_prefix(form) {
-                rest = r;
-                level = Some(l);
-                break;
-            }
+        let full = rest.strip_prefix(place);
+        // The short form only when no level word follows: `吉林` of 吉林省
+        // must not eat the city in `吉林市教育局`.
+        let short = rest
+            .strip_prefix(region::short_name(place))
+            .filter(|r| !LEVEL_WORDS.iter().any(|(w, _)| r.starts_with(w)));
+        if let Some(r) = full.or(short) {
+            rest = r;
+            level = Some(l);
         }
     }
     (level, rest)
@@ -810,6 +814,9 @@ mod tests {
         assert_eq!(id("甘肃省司法厅").canonical, "甘肃省司法厅");
         assert_eq!(key("省司法厅", "宁县教育局"), "62/司法厅");
         assert_eq!(id("吉林省教育厅").canonical, "吉林省教育厅");
+        // 吉林 is also a city of 吉林省: its short form does not eat 吉林市.
+        assert_eq!(key("吉林市教育局", "吉林市教育局"), "2202/教育局");
+        assert_eq!(key("吉林教育厅", "吉林省教育厅"), "22/教育厅");
     }
 
     #[test]
