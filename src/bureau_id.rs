@@ -180,6 +180,17 @@ impl BureauAliases {
         BureauAliases::builtin().merged(&text, &origin)
     }
 
+    /// The table for a corpus: the built-in one, with `bureaus.toml` merged
+    /// over it when the corpus folder has one.
+    pub fn load_for_corpus(corpus: &Path) -> Result<BureauAliases, String> {
+        let beside = corpus.join(CORPUS_BUREAUS_FILE);
+        if beside.is_file() {
+            BureauAliases::load(&beside)
+        } else {
+            Ok(BureauAliases::builtin())
+        }
+    }
+
     /// This table with a file's text merged over it; `origin` names the file in errors.
     pub fn merged(mut self, text: &str, origin: &str) -> Result<BureauAliases, String> {
         self.merge_text(text, origin)?;
@@ -973,6 +984,33 @@ mod tests {
         assert_eq!(c("", &city), None);
     }
 
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any text, Chinese place and department words mixed in: no panic.
+        #[test]
+        fn any_input_is_safe(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    prop::string::string_regex(".{0,4}").unwrap(),
+                    prop::sample::select(vec![
+                        "宁县", "早胜", "镇", "街道", "办", "市", "县委", "中共", "人社局",
+                        "国家税务总局", "中华人民共和国", "司法部", "大河乡", "\u{3000}",
+                    ]).prop_map(String::from),
+                ],
+                0..6,
+            )
+        ) {
+            let name = parts.concat();
+            let t = table();
+            let region = resolve(&name, &name);
+            let _ = identify(&name, &region, &t);
+            let _ = identify(&name, &Region::default(), &t);
+            let _ = complete_short(&name, &region, &t);
+        }
+    }
+
     fn user_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CORPUS_BUREAUS_FILE);
@@ -1011,6 +1049,13 @@ aliases = ["城管局"]
         let region = resolve("庆阳市教育局", "");
         let got = identify("市数据局", &region, &t).unwrap();
         assert_eq!(got.canonical, "庆阳市大数据管理局");
+        // Found beside the corpus; without one, the built-in table.
+        let corpus = path.parent().unwrap();
+        let beside = BureauAliases::load_for_corpus(corpus).unwrap();
+        assert!(beside.department("数据局").is_some());
+        let empty = tempfile::tempdir().unwrap();
+        let plain = BureauAliases::load_for_corpus(empty.path()).unwrap();
+        assert!(plain.department("数据局").is_none());
     }
 
     #[test]
