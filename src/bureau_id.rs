@@ -504,7 +504,8 @@ fn has_organisation_ending(name: &str) -> bool {
 
 /// Identify the body named `name` in a report of `region` (see the module
 /// docs for the rules). `None` only for an empty name, one without an
-/// organisation ending, or a bare department type with no place anywhere.
+/// organisation ending, or a bare department type or level-word
+/// self-reference with no place anywhere (`人社局`, `县司法局`).
 pub fn identify(name: &str, region: &Region, aliases: &BureauAliases) -> Option<BureauIdentity> {
     let cleaned = clean(name);
     if cleaned.is_empty() {
@@ -514,14 +515,19 @@ pub fn identify(name: &str, region: &Region, aliases: &BureauAliases) -> Option<
     if let Some(id) = national(body, aliases) {
         return Some(id);
     }
+    // The caller's region first; the name's own region when that one
+    // leaves the name untyped (`庆阳市宁县教育局` in a report of 庆阳市).
+    let given = locate(body, region, aliases);
     let own;
-    let (level, rest, region) = match locate(body, region, aliases) {
-        Some((level, rest)) => (Some(level), rest, region),
-        None => {
+    let (level, rest, region) = match given {
+        Some((l, r)) if is_typed(l, r, region, aliases) => (Some(l), r, region),
+        _ => {
             own = region::resolve(body, "");
-            match locate(body, &own, aliases) {
-                Some((level, rest)) => (Some(level), rest, &own),
-                None => (None, body, region),
+            match (locate(body, &own, aliases), given) {
+                (Some((l, r)), _) if is_typed(l, r, &own, aliases) => (Some(l), r, &own),
+                (_, Some((l, r))) => (Some(l), r, region),
+                (Some((l, r)), None) => (Some(l), r, &own),
+                (None, None) => (None, body, region),
             }
         }
     };
@@ -547,6 +553,15 @@ pub fn identify(name: &str, region: &Region, aliases: &BureauAliases) -> Option<
         department,
         typed: false,
     })
+}
+
+/// Is `rest` at `level` of `region` a department of the table or the place's
+/// government?
+fn is_typed(level: Level, rest: &str, region: &Region, aliases: &BureauAliases) -> bool {
+    aliases.department(rest).is_some()
+        || level
+            .name(region)
+            .is_some_and(|place| government_of(level, place, rest).is_some())
 }
 
 /// Where the region explains the start of `body`: the level of the places
@@ -800,6 +815,9 @@ mod tests {
         assert_eq!(id("长春市司法局").key, "2201/司法局");
         assert_eq!(id("宁县司法局").key, "621026/司法局");
         assert_eq!(id("宁县司法局").canonical, "宁县司法局");
+        // A county's body named in a report of its city keeps the county.
+        assert_eq!(key("庆阳市宁县教育局", "庆阳市教育局"), "621026/教育局");
+        assert_eq!(key("宁县教育局", "庆阳市教育局"), "621026/教育局");
     }
 
     #[test]
