@@ -435,16 +435,20 @@ impl Level {
 fn strip_places<'a>(name: &'a str, region: &Region) -> (Option<Level>, &'a str) {
     let mut rest = name;
     let mut level = None;
-    for l in LEVELS {
+    for (i, l) in LEVELS.into_iter().enumerate() {
         let Some(place) = l.name(region) else {
             continue;
         };
         let full = rest.strip_prefix(place);
-        // The short form only when no level word follows: `吉林` of 吉林省
-        // must not eat the city in `吉林市教育局`.
+        // The short form only when no level word follows (`吉林` of 吉林省
+        // must not eat the city in `吉林市教育局`) and no finer place starts
+        // here (`苏州` of 苏州市 must not eat the county 苏州工业园区).
+        let finer_here = LEVELS[i + 1..]
+            .iter()
+            .any(|f| f.name(region).is_some_and(|n| rest.starts_with(n)));
         let short = rest
             .strip_prefix(region::short_name(place))
-            .filter(|r| !LEVEL_WORDS.iter().any(|(w, _)| r.starts_with(w)));
+            .filter(|r| !finer_here && !LEVEL_WORDS.iter().any(|(w, _)| r.starts_with(w)));
         if let Some(r) = full.or(short) {
             rest = r;
             level = Some(l);
@@ -818,6 +822,11 @@ mod tests {
         // A county's body named in a report of its city keeps the county.
         assert_eq!(key("庆阳市宁县教育局", "庆阳市教育局"), "621026/教育局");
         assert_eq!(key("宁县教育局", "庆阳市教育局"), "621026/教育局");
+        // A county whose name starts with its city's short name.
+        for name in ["苏州工业园区管委会", "江苏省苏州工业园区管委会"] {
+            assert_eq!(id(name).key, "320576/管理委员会", "{name}");
+            assert_eq!(id(name).canonical, "苏州工业园区管理委员会", "{name}");
+        }
     }
 
     #[test]
@@ -835,6 +844,7 @@ mod tests {
         assert_eq!(id("国家税务总局").canonical, "国家税务总局");
         assert_eq!(id("海关总署").canonical, "中华人民共和国海关总署");
         assert_eq!(id("人社部").canonical, "中华人民共和国人力资源和社会保障部");
+        assert_eq!(id("国务院").canonical, "中华人民共和国国务院");
     }
 
     #[test]
