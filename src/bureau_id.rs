@@ -439,7 +439,10 @@ fn strip_places<'a>(name: &'a str, region: &Region) -> (Option<Level>, &'a str) 
         let Some(place) = l.name(region) else {
             continue;
         };
-        let full = rest.strip_prefix(place);
+        let prefecture = region::prefecture_short(place);
+        let full = rest
+            .strip_prefix(place)
+            .or_else(|| rest.strip_prefix(prefecture.as_deref()?));
         // The short form only when no level word follows (`吉林` of 吉林省
         // must not eat the city in `吉林市教育局`) and no finer place starts
         // here (`苏州` of 苏州市 must not eat the county 苏州工业园区).
@@ -822,6 +825,10 @@ mod tests {
         // A county's body named in a report of its city keeps the county.
         assert_eq!(key("庆阳市宁县教育局", "庆阳市教育局"), "621026/教育局");
         assert_eq!(key("宁县教育局", "庆阳市教育局"), "621026/教育局");
+        // An autonomous prefecture by its common form.
+        assert_eq!(id("恩施州司法局").key, "4228/司法局");
+        assert_eq!(id("恩施州司法局").canonical, "恩施土家族苗族自治州司法局");
+        assert_eq!(key("州司法局", "恩施州司法局"), "4228/司法局");
         // A county whose name starts with its city's short name.
         for name in ["苏州工业园区管委会", "江苏省苏州工业园区管委会"] {
             assert_eq!(id(name).key, "320576/管理委员会", "{name}");

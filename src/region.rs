@@ -80,6 +80,8 @@ struct City {
     name: Option<String>,
     /// `name` without its place suffix (see [`short_form`]).
     short: String,
+    /// The common form of an autonomous prefecture (`恩施州`), see [`prefecture_short`].
+    alias: Option<String>,
     province: usize,
 }
 
@@ -174,6 +176,40 @@ const PLACE_SUFFIXES: &[&str] = &[
     "盟",
 ];
 
+/// Ethnic groups in the names of autonomous prefectures (without 族, which
+/// some names omit: 博尔塔拉蒙古自治州).
+const ETHNIC_GROUPS: &[&str] = &[
+    "朝鲜",
+    "土家",
+    "布依",
+    "哈尼",
+    "景颇",
+    "傈僳",
+    "蒙古",
+    "柯尔克孜",
+    "哈萨克",
+    "藏",
+    "彝",
+    "苗",
+    "壮",
+    "傣",
+    "白",
+    "回",
+];
+
+/// How reports shorten an autonomous prefecture: the place before its
+/// ethnic groups, plus 州 (`恩施土家族苗族自治州` → `恩施州`, `大理白族自治州`
+/// → `大理州`). `None` for other names or a root under two characters.
+pub fn prefecture_short(name: &str) -> Option<String> {
+    let body = name.strip_suffix("自治州")?;
+    let root_end = body
+        .char_indices()
+        .skip(2)
+        .find(|(i, _)| ETHNIC_GROUPS.iter().any(|e| body[*i..].starts_with(e)))?
+        .0;
+    Some(format!("{}州", &body[..root_end]))
+}
+
 fn short_form(name: &str) -> &str {
     for s in PLACE_SUFFIXES {
         if let Some(short) = name.strip_suffix(s)
@@ -224,6 +260,7 @@ impl Gazetteer {
                 code: f[0].to_string(),
                 name: (!placeholder).then(|| f[1].to_string()),
                 short: short_form(f[1]).to_string(),
+                alias: prefecture_short(f[1]),
                 province,
             });
         }
@@ -396,7 +433,10 @@ fn city_match(
         if province.is_some_and(|p| c.province != p) {
             continue;
         }
-        if let Some(len) = name_at_start(rest, cname, &c.short, allow_short) {
+        let by_alias = c.alias.as_deref().filter(|a| rest.starts_with(a));
+        if let Some(len) =
+            name_at_start(rest, cname, &c.short, allow_short).or(by_alias.map(str::len))
+        {
             keep_longest(&mut best, i, len);
         }
     }
@@ -453,9 +493,11 @@ fn place_prefix<'a>(g: &Gazetteer, name: &'a str, context: &str) -> (Place, &'a 
         .filter_map(|(i, p)| {
             name_at_start(rest, &p.name, &p.short, false)
                 .or_else(|| {
-                    // `吉林` of 吉林省 must not eat the city 吉林市.
+                    // `吉林` of 吉林省 must not eat the city 吉林市, nor
+                    // `海南` of 海南省 the prefecture 海南州.
                     let after = rest.strip_prefix(p.short.as_str())?;
                     let bare = p.short.chars().count() >= 2
+                        && !after.starts_with('州')
                         && !PLACE_SUFFIXES.iter().any(|s| after.starts_with(s));
                     bare.then_some(p.short.len())
                 })
@@ -927,6 +969,27 @@ mod tests {
         ] {
             let _ = resolve(b, b);
         }
+    }
+
+    #[test]
+    fn autonomous_prefectures_by_their_common_form() {
+        assert_eq!(
+            prefecture_short("恩施土家族苗族自治州").as_deref(),
+            Some("恩施州")
+        );
+        assert_eq!(
+            prefecture_short("大理白族自治州").as_deref(),
+            Some("大理州")
+        );
+        assert_eq!(
+            prefecture_short("博尔塔拉蒙古自治州").as_deref(),
+            Some("博尔塔拉州")
+        );
+        assert_eq!(prefecture_short("庆阳市"), None);
+        assert_eq!(r("恩施州司法局", "").1, s("恩施土家族苗族自治州"));
+        assert_eq!(r("湖北省恩施州利川市教育局", "").2, s("利川市"));
+        // 海南 of 海南省 does not eat the prefecture 海南州 (青海).
+        assert_eq!(r("海南州教育局", "").0, s("青海省"));
     }
 
     #[test]
