@@ -28,20 +28,26 @@
 //!    form.
 //! 2. A national department (after an optional `中华人民共和国`) is place `00`
 //!    whatever the region says, and its canonical form is the official one.
-//! 3. The region's place names are stripped from the start, coarse to fine,
-//!    full or short (`庆阳市`, `庆阳`). The finest one stripped is the body's
-//!    level; failing that, a bare level word (`市人社局`, `县委`); failing
-//!    that, the finest level the region has. If the region explains nothing
-//!    in the name, the name's own region ([`region::resolve`]) is tried.
+//! 3. The region's place names are stripped from the start, coarse to fine:
+//!    full (`庆阳市`), a prefecture's common form (`恩施州`) or short
+//!    (`庆阳`, not when a level word or a finer place follows it). The
+//!    finest one stripped is the body's level, so `庆阳市人社局` is the
+//!    city's even in a county's report; failing that, a bare level word
+//!    (`市人社局`, `县委`, `镇政府`, but not the 市 of `市场监督管理局`);
+//!    failing that, the finest level the region has. When the caller's
+//!    region leaves the name untyped, the name's own region
+//!    ([`region::resolve`]) is tried (`宁县教育局` in a report of 庆阳市).
 //! 4. What is left is looked up among the department names and aliases.
 //!    Nothing left means the place's government: `宁县` → 宁县人民政府,
 //!    `早胜镇` → 早胜镇人民政府, a street → its 街道办事处.
 //! 5. A name that cannot be typed still gets a key: place code + the rest,
-//!    with a trailing abbreviation expanded (`…政府` → `…人民政府`); with no
-//!    place at all the code is `?` and the whole name stays in the key, so
-//!    that unplaced bodies of different places never merge. Only an empty
-//!    name, one without an organisation ending, or a bare department type
-//!    with no place anywhere (`人社局` alone: every city has one) gives `None`.
+//!    with a trailing abbreviation expanded (`…政府办` → `…人民政府办公室`);
+//!    with no place at all the code is `?` and the whole name stays in the
+//!    key, so that unplaced bodies of different places never merge
+//!    (`?/鼓楼区人民政府`: 鼓楼区 is in four cities). Only an empty name, one
+//!    without an organisation ending, or a bare department type or level-word
+//!    self-reference with no place anywhere (`人社局`, `县司法局`: every
+//!    county has one) gives `None`.
 //!
 //! [`BureauRegistry`] collects identities over a corpus and answers, per key,
 //! the name to show and the spellings seen.
