@@ -994,6 +994,21 @@ mod tests {
     }
 
     #[test]
+    fn region_json_before_townships_still_reads() {
+        let old = r#"{"province":"甘肃省","province_code":"62","city":"庆阳市",
+            "city_code":"6210","county":"宁县","county_code":"621026"}"#;
+        let reg: Region = serde_json::from_str(old).unwrap();
+        assert_eq!(reg, resolve("宁县教育局", ""));
+        assert_eq!(reg.township, None);
+        // New fields are written too, after the old ones.
+        let json = serde_json::to_string(&resolve("宁县早胜镇", "")).unwrap();
+        assert!(
+            json.ends_with(r#""township":"早胜镇","township_code":"621026102"}"#),
+            "{json}"
+        );
+    }
+
+    #[test]
     fn short_names() {
         assert_eq!(short_name("庆阳市"), "庆阳");
         assert_eq!(short_name("宁县"), "宁县");
