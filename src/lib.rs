@@ -3,14 +3,17 @@
 //!
 //! The pipeline follows the data: [`ingest`] crawls, decodes, extracts and
 //! cleans; [`report`] parses metadata and the heading tree; [`region`] maps a
-//! bureau to the GB/T 2260 gazetteer; [`analysis`] normalises and tokenises;
-//! [`index`] writes one tantivy document per section; [`query`] parses,
-//! searches and snippets; [`topics`] scores sections by area of work;
-//! [`bureaus`] aggregates hits per reporting body; [`export`] streams every
-//! hit to CSV, XLSX, JSON or `_bulk` lines; [`output`] renders results for
-//! terminals and scripts; [`cmd`] holds one module per subcommand.
+//! bureau to the GB/T 2260 gazetteer down to townships; [`bureau_id`] gives
+//! each body one identity across spellings and years; [`analysis`]
+//! normalises and tokenises; [`index`] writes one tantivy document per
+//! section; [`query`] parses, searches and snippets; [`topics`] scores
+//! sections by area of work; [`bureaus`] aggregates hits per reporting body;
+//! [`export`] streams every hit to CSV, XLSX, JSON or `_bulk` lines;
+//! [`output`] renders results for terminals and scripts; [`cmd`] holds one
+//! module per subcommand.
 
 pub mod analysis;
+pub mod bureau_id;
 pub mod bureaus;
 pub mod cmd;
 pub mod export;

@@ -11,17 +11,8 @@ use serde::{Deserialize, Serialize};
 pub mod metadata;
 pub mod sections;
 
-/// Where a bureau sits, resolved against the GB/T 2260 gazetteer.
-/// Unknown parts are `None`; a city-level bureau has no county.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Region {
-    pub province: Option<String>,
-    pub province_code: Option<String>,
-    pub city: Option<String>,
-    pub city_code: Option<String>,
-    pub county: Option<String>,
-    pub county_code: Option<String>,
-}
+/// Where a bureau sits; defined in [`crate::region`], re-exported for the report model.
+pub use crate::region::Region;
 
 /// One node of the heading tree, or the preamble/closing text (level 0).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +44,15 @@ pub struct Report {
     /// Detected source encoding, e.g. "UTF-8", "GB18030", "UTF-16LE".
     pub encoding: String,
     pub title: Option<String>,
+    /// The body that wrote the report, in its fullest official form
+    /// (`中华人民共和国司法部`, `庆阳市人力资源和社会保障局`): one name per body
+    /// whatever the report calls itself.
     pub bureau: Option<String>,
+    /// The body's identity: finest place code + department type
+    /// (`6210/人力资源和社会保障局`; see [`crate::bureau_id`]).
+    pub bureau_key: Option<String>,
+    /// The name as this report writes it (`市人社局`, `司法部`).
+    pub bureau_as_written: Option<String>,
     /// The year the report covers (not the publication year).
     pub report_year: Option<i32>,
     /// "YYYY-MM-DD", or `None` when the text gives no date.
@@ -95,4 +94,4 @@ pub fn section_text(section: &Section) -> String {
 }
 
 mod parse;
-pub use parse::{apply_user_metadata, parse_report};
+pub use parse::{apply_user_metadata, parse_report, parse_report_with};

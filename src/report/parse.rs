@@ -7,36 +7,52 @@
 //! damaged or huge file yields a (possibly empty) report rather than an error.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::metadata::{self, Metadata, orgs};
 use super::{Region, Report, sections};
+use crate::bureau_id::{self, BureauAliases};
 use crate::ingest::LoadedText;
 use crate::ingest::clean::{self, Paragraph};
 use crate::ingest::user_metadata::UserRow;
+use crate::region::Level;
 use crate::text::script;
 
-/// Parse one file's text. Never panics; unknown fields stay `None`.
+/// Parse one file's text with the built-in bureau alias table.
 pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report {
+    parse_report_with(rel_path, doc_id, loaded, bureau_id::builtin_aliases())
+}
+
+/// Parse one file's text. Never panics; unknown fields stay `None`.
+pub fn parse_report_with(
+    rel_path: &str,
+    doc_id: &str,
+    loaded: &LoadedText,
+    aliases: &BureauAliases,
+) -> Report {
     let paras = clean::paragraphs(&loaded.text);
     // Metadata is read in simplified script, so that a traditional-script
     // repost names the same bureau and places as the original; sections
     // keep the text as written.
-    let traditional = paras
-        .iter()
-        .take(60)
-        .chain(paras.iter().rev().take(20))
-        .any(|p| script::has_traditional(&p.text));
-    let (mut meta, context) = if traditional {
-        let folded: Vec<Paragraph> = paras
+    let (mut meta, context) = if needs_metadata_view(&paras) {
+        let view: Vec<Paragraph> = paras
             .iter()
             .map(|p| Paragraph {
-                text: script::simplify(&p.text),
+                text: metadata_view(&p.text),
                 ..p.clone()
             })
             .collect();
-        (metadata::extract(&folded), Cow::Owned(script::simplify(&loaded.text)))
+        (
+            metadata::extract(&view),
+            Cow::Owned(metadata_view(&loaded.text)),
+        )
     } else {
-        (metadata::extract(&paras), Cow::Borrowed(loaded.text.as_str()))
+        (
+            metadata::extract(&paras),
+            Cow::Borrowed(loaded.text.as_str()),
+        )
     };
     let text_paras: Vec<&Paragraph> = paras
         .iter()
@@ -45,13 +61,23 @@ pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report
         .map(|(p, _)| p)
         .collect();
     let tree = sections::build(doc_id, &text_paras);
-    let region = place(&mut meta, &context);
+    let region = place(&mut meta, &context, aliases);
+    let bureau_as_written = meta.bureau.clone();
+    let identity = meta
+        .bureau
+        .as_deref()
+        .and_then(|b| bureau_id::identify(b, &region, aliases));
+    if let Some(id) = &identity {
+        meta.bureau = Some(id.canonical.clone());
+    }
     Report {
         path: rel_path.to_string(),
         doc_id: doc_id.to_string(),
         encoding: loaded.encoding.clone(),
         title: meta.title,
         bureau: meta.bureau,
+        bureau_key: identity.map(|id| id.key),
+        bureau_as_written,
         report_year: meta.report_year,
         publish_date: meta.publish_date,
         doc_number: meta.doc_number,
@@ -65,9 +91,29 @@ pub fn parse_report(rel_path: &str, doc_id: &str, loaded: &LoadedText) -> Report
     }
 }
 
+/// Pinyin that mirror sites write after characters: `應(yīng)急管理部`.
+static PINYIN_GLOSS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han})[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}[)）]").expect("pinyin gloss")
+});
+
+/// Do the opening or closing paragraphs need [`metadata_view`]?
+fn needs_metadata_view(paras: &[Paragraph]) -> bool {
+    paras
+        .iter()
+        .take(60)
+        .chain(paras.iter().rev().take(20))
+        .any(|p| script::has_traditional(&p.text) || PINYIN_GLOSS.is_match(&p.text))
+}
+
+/// Text as metadata reads it: simplified script, pinyin glosses removed.
+fn metadata_view(text: &str) -> String {
+    let simplified = script::simplify(text);
+    PINYIN_GLOSS.replace_all(&simplified, "$1").into_owned()
+}
+
 /// What the user's metadata file says about a report wins over what was
 /// extracted; the region follows the given place, else the given bureau.
-pub fn apply_user_metadata(report: &mut Report, row: &UserRow) {
+pub fn apply_user_metadata(report: &mut Report, row: &UserRow, aliases: &BureauAliases) {
     const FROM_FILE: &str = "metadata file";
     let given =
         |value: &Option<String>, field: &mut Option<String>, source: &mut Option<String>| {
@@ -77,6 +123,10 @@ pub fn apply_user_metadata(report: &mut Report, row: &UserRow) {
             }
         };
     let s = &mut report.sources;
+    if row.bureau.is_some() {
+        report.bureau_as_written = row.bureau.clone();
+        report.bureau_key = None;
+    }
     given(&row.title, &mut report.title, &mut s.title);
     given(&row.bureau, &mut report.bureau, &mut s.bureau);
     given(
@@ -101,7 +151,7 @@ pub fn apply_user_metadata(report: &mut Report, row: &UserRow) {
     } else if let Some(bureau) = &row.bureau {
         crate::region::resolve(bureau, "")
     } else {
-        return;
+        Region::default()
     };
     if region.province.is_some() {
         report.region = region;
@@ -116,15 +166,26 @@ pub fn apply_user_metadata(report: &mut Report, row: &UserRow) {
         };
         s.region = Some(FROM_FILE.to_string());
     }
+    if let Some(bureau) = &row.bureau
+        && let Some(id) = bureau_id::identify(bureau, &report.region, aliases)
+    {
+        report.bureau = Some(id.canonical);
+        report.bureau_key = Some(id.key);
+    }
 }
 
 /// Where the bureau sits: its own name's place; for a short self-reference
 /// (`市水务局`) the place of another body the page names, cut to the level
 /// the reference says (`市` → the city); a national body has none.
-fn place(meta: &mut Metadata, text: &str) -> Region {
+fn place(meta: &mut Metadata, text: &str, aliases: &BureauAliases) -> Region {
     let resolve = |name: &str| crate::region::resolve(name, text);
     if let Some(bureau) = meta.bureau.clone() {
         let bureau = bureau.as_str();
+        // `教育厅` is a province's: complete it as `省教育厅`.
+        let with_level = match orgs::level_char(bureau) {
+            Some(level) if !bureau.starts_with(level) => format!("{level}{bureau}"),
+            _ => bureau.to_string(),
+        };
         let own = resolve(bureau);
         if own.province.is_some() || orgs::is_national_body(bureau) {
             meta.sources.region = meta
@@ -135,7 +196,7 @@ fn place(meta: &mut Metadata, text: &str) -> Region {
             return own;
         }
         let level = orgs::is_short_self_reference(bureau)
-            .then(|| bureau.chars().next())
+            .then(|| orgs::level_char(bureau))
             .flatten();
         for body in meta.named_bodies.clone() {
             let body = body.as_str();
@@ -144,7 +205,7 @@ fn place(meta: &mut Metadata, text: &str) -> Region {
                 && let Some(r) = cut_to_level(r, level)
             {
                 meta.sources.region = Some(format!("named body {body}"));
-                if let Some(full) = complete(bureau, &r) {
+                if let Some(full) = bureau_id::complete_short(&with_level, &r, aliases) {
                     meta.sources.bureau = meta
                         .sources
                         .bureau
@@ -154,6 +215,20 @@ fn place(meta: &mut Metadata, text: &str) -> Region {
                 }
                 return r;
             }
+        }
+        if let Some(level) = level.and_then(level_of)
+            && let Some(r) = crate::region::most_named(text, level)
+        {
+            meta.sources.region = Some("places named in the text".to_string());
+            if let Some(full) = bureau_id::complete_short(&with_level, &r, aliases) {
+                meta.sources.bureau = meta
+                    .sources
+                    .bureau
+                    .take()
+                    .map(|b| format!("{b} (place: named in the text)"));
+                meta.bureau = Some(full);
+            }
+            return r;
         }
         return Region::default();
     }
@@ -167,17 +242,14 @@ fn place(meta: &mut Metadata, text: &str) -> Region {
     r
 }
 
-/// A short self-reference with its place: `市水务局` in 庆阳市 → `庆阳市水务局`.
-fn complete(short: &str, region: &Region) -> Option<String> {
-    if !orgs::is_short_self_reference(short) {
-        return None;
+/// The level a short self-reference's first character names.
+fn level_of(c: char) -> Option<Level> {
+    match c {
+        '省' => Some(Level::Province),
+        '市' | '州' => Some(Level::City),
+        '县' | '区' | '旗' => Some(Level::County),
+        _ => None,
     }
-    let place = match short.chars().next()? {
-        '省' => region.province.as_deref(),
-        '市' | '州' => region.city.as_deref(),
-        _ => region.county.as_deref(),
-    }?;
-    Some(format!("{place}{}", orgs::department_of_short(short)))
 }
 
 /// `region` cut to the level a short self-reference names, or `None` when
@@ -264,19 +336,48 @@ mod tests {
         let r = parse(
             "2021年，司法部坚持以习近平法治思想为指导，全面推进法治政府建设，取得新成效。\n一、加强党的领导\n部党组坚持领导。\n主办单位：许昌市司法局\n",
         );
-        assert_eq!(r.bureau.as_deref(), Some("司法部"));
+        assert_eq!(r.bureau.as_deref(), Some("中华人民共和国司法部"));
+        assert_eq!(r.bureau_as_written.as_deref(), Some("司法部"));
+        assert_eq!(r.bureau_key.as_deref(), Some("00/司法部"));
         assert_eq!(r.region, Region::default());
         assert_eq!(r.report_year, Some(2021));
     }
 
     #[test]
     fn traditional_script_repost_names_the_same_bureau() {
-        let r = parse("湘潭縣衛生健康局2025年法治政府建設年度工作報告\n2025年，我局堅持依法行政，全面推進法治政府建設。\n一、主要工作\n推進依法決策。");
+        let r = parse(
+            "湘潭縣衛生健康局2025年法治政府建設年度工作報告\n2025年，我局堅持依法行政，全面推進法治政府建設。\n一、主要工作\n推進依法決策。",
+        );
         assert_eq!(r.bureau.as_deref(), Some("湘潭县卫生健康局"));
         assert_eq!(r.region.county.as_deref(), Some("湘潭县"));
         assert_eq!(r.report_year, Some(2025));
-        assert_eq!(r.sections[0].heading, "一、主要工作", "sections keep the text as written");
+        assert_eq!(
+            r.sections[0].heading, "一、主要工作",
+            "sections keep the text as written"
+        );
         assert_eq!(r.sections[0].body, "推進依法決策。");
+    }
+
+    #[test]
+    fn pinyin_glosses_of_mirror_sites_go() {
+        let r = parse(
+            "2022年，應(yīng)急管理部堅持以習(xí)近平新時代中國特色社會主義思想為指導(dǎo)，推進法治政府建設。\n一、主要工作\n推進。",
+        );
+        assert_eq!(r.bureau.as_deref(), Some("中华人民共和国应急管理部"));
+        assert_eq!(r.bureau_as_written.as_deref(), Some("应急管理部"));
+    }
+
+    #[test]
+    fn provincial_department_without_its_province() {
+        let r = parse(
+            "2021年，教育厅以习近平法治思想为引领，按照省委、省政府部署推进法治政府建设。\n一、主要举措\n落实《四川省法治政府建设实施方案》，四川省各地推进。",
+        );
+        assert_eq!(r.bureau.as_deref(), Some("四川省教育厅"));
+        assert_eq!(r.region.province.as_deref(), Some("四川省"));
+        assert_eq!(
+            r.sources.region.as_deref(),
+            Some("places named in the text")
+        );
     }
 
     #[test]
@@ -288,7 +389,7 @@ mod tests {
             city: Some("庆阳市".into()),
             ..UserRow::default()
         };
-        apply_user_metadata(&mut r, &row);
+        apply_user_metadata(&mut r, &row, bureau_id::builtin_aliases());
         assert_eq!(r.report_year, Some(2022));
         assert_eq!(r.sources.report_year.as_deref(), Some("metadata file"));
         assert_eq!(r.url.as_deref(), Some("https://example.gov.cn/a.html"));

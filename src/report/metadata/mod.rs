@@ -109,6 +109,9 @@ enum Origin {
     FirstSentence,
     Breadcrumb,
     HostField,
+    /// A body named further into the text: only ever completes a short
+    /// self-reference, never the author by itself.
+    Mention,
 }
 
 /// One reading of the bureau's name.
@@ -145,9 +148,7 @@ pub fn extract(paras: &[Paragraph]) -> Metadata {
             meta.sources.publish_date = Some(label);
             d
         });
-    if let Some(c) = opening_name(paras, &meta.furniture) {
-        candidates.push(c);
-    }
+    candidates.extend(opening_names(paras, &meta.furniture));
     if let Some((name, label)) = choose_bureau(&mut candidates) {
         meta.bureau = Some(name);
         meta.sources.bureau = Some(label);
@@ -381,22 +382,32 @@ fn breadcrumb_bodies(line: &str) -> impl Iterator<Item = String> + '_ {
         .map(clean_org)
 }
 
-/// The author named in the opening sentences of the text.
-fn opening_name(paras: &[Paragraph], furniture: &[bool]) -> Option<Candidate> {
-    paras
+/// Bodies named in the opening paragraphs of the text: the first names of
+/// the first three paragraphs are the author's candidates; every other name
+/// in the opening is a [`Origin::Mention`].
+fn opening_names(paras: &[Paragraph], furniture: &[bool]) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let text_paras = paras
         .iter()
         .enumerate()
         .filter(|(k, p)| !furniture[*k] && parse_marker(&p.text).is_none())
-        .take(3)
-        .find_map(|(k, p)| {
-            let head: String = p.text.chars().take(200).collect();
-            let (_, name) = orgs::names_in(&head).into_iter().next()?;
-            Some(Candidate {
-                origin: Origin::FirstSentence,
-                label: at_line("first sentence", paras, k),
+        .take(OPENING_PARAGRAPHS);
+    for (n, (k, p)) in text_paras.enumerate() {
+        let head: String = p.text.chars().take(600).collect();
+        for (m, (_, name)) in orgs::names_in(&head).into_iter().enumerate() {
+            let first = n < 3 && m == 0;
+            out.push(Candidate {
+                origin: if first {
+                    Origin::FirstSentence
+                } else {
+                    Origin::Mention
+                },
+                label: at_line(if first { "first sentence" } else { "text" }, paras, k),
                 name: clean_org(&name),
-            })
-        })
+            });
+        }
+    }
+    out
 }
 
 /// A government as a whole (`某某市人民政府`, `…政府办公室`): when a field or
@@ -428,7 +439,7 @@ fn choose_bureau(candidates: &mut [Candidate]) -> Option<(String, String)> {
         )
     };
     candidates.sort_by_key(rank);
-    let best = candidates.first()?;
+    let best = candidates.first().filter(|c| c.origin != Origin::Mention)?;
     if orgs::is_short_self_reference(&best.name) {
         let department = orgs::department_of_short(&best.name);
         if let Some(full) = candidates.iter().find(|c| {

@@ -37,6 +37,7 @@ const NAME_ENDINGS: &[&str] = &[
 /// Words that open a clause before the subject, stripped from a name's front.
 const LEADING_WORDS: &[&str] = &[
     "现将",
+    "原",
     "今年",
     "近年来",
     "以来",
@@ -96,7 +97,7 @@ fn is_name_char(c: char) -> bool {
 /// or a national body, so that `服务大局` or `推进乡` never pass.
 pub fn names_in(text: &str) -> Vec<(usize, String)> {
     let mut names = names_by_shape(text);
-    names.retain(|(_, n)| plausible_author(n));
+    names.retain(|(at, n)| plausible_author(n) && !is_leading_body(text, *at, at + n.len()));
     names
 }
 
@@ -108,13 +109,47 @@ pub fn plausible_author(name: &str) -> bool {
         || crate::region::resolve(name, "").province.is_some()
 }
 
-/// Ministries and other national bodies, which carry no place in their name.
+/// Ministries and other national bodies, which carry no place in their
+/// name: those of the bureau table, and `国家…局` / `…总局` / `…总署`.
 pub fn is_national_body(name: &str) -> bool {
     let core = name.strip_prefix("中华人民共和国").unwrap_or(name);
-    (core.ends_with('部') || core.ends_with("总局") || core.ends_with("总署"))
-        && !core.starts_with(['省', '市', '县', '区'])
-        && core.chars().count() >= 3
-        || core.starts_with("国家") && core.chars().count() >= 4
+    crate::bureau_id::builtin_aliases()
+        .department(core)
+        .is_some_and(|d| d.national)
+        || (core.starts_with("国家") || core.ends_with("总局") || core.ends_with("总署"))
+            && core.chars().count() >= 4
+            && !core.starts_with(['省', '市', '县', '区'])
+}
+
+/// Words of a clause that never occur inside a body's name: a run of
+/// characters before a suffix that holds one starts after it
+/// (`充分发挥市委全面依法治市委员会` → `市委全面依法治市委员会`).
+const CLAUSE_WORDS: &[&str] = &[
+    "发挥", "坚持", "推进", "贯彻", "落实", "深入", "加强", "认真", "按照", "根据", "围绕", "学习",
+    "作为", "组建", "建立", "关于", "指示", "精神", "讲话", "印发", "制定", "召开", "要求", "成立",
+    "联合", "会同", "牵头", "配合", "报送", "提请", "经过", "通过",
+];
+
+/// The name after the last clause word in it, if any.
+fn after_clause_words(name: &str) -> &str {
+    CLAUSE_WORDS
+        .iter()
+        .filter_map(|w| name.rfind(w).map(|p| p + w.len()))
+        .max()
+        .map_or(name, |cut| &name[cut..])
+}
+
+/// Is the body at `start..end` of `text` the one that leads or guides
+/// (`在雷州市委的领导下`, `在区委全面依法治区委员会办公室的指导下`)?
+fn is_leading_body(text: &str, start: usize, end: usize) -> bool {
+    let clause_end = text[end..]
+        .find(['，', ',', '。', '；'])
+        .map_or(text.len(), |p| end + p);
+    let after = &text[end..clause_end];
+    text[..start].ends_with('在')
+        || ["领导下", "指导下", "的领导", "的指导"]
+            .iter()
+            .any(|w| after.contains(w))
 }
 
 /// Names by their shape alone: a department suffix and the characters before it.
@@ -149,12 +184,16 @@ fn names_by_shape(text: &str) -> Vec<(usize, String)> {
         if start >= end_pos {
             continue;
         }
-        let name = strip_leading_words(&text[start..end]);
+        let name = strip_leading_words(after_clause_words(&text[start..end]));
         let count = name.chars().count();
-        if !(3..=30).contains(&count) || is_superior_body(name) {
+        let offset = end - name.len();
+        if !(3..=30).contains(&count)
+            || is_superior_body(name)
+            || name.contains("法治")
+            || *ending == "部" && !is_national_body(name) && !name.contains('委')
+        {
             continue;
         }
-        let offset = end - name.len();
         out.push((offset, name.to_string()));
         covered_until = end;
     }
@@ -214,6 +253,10 @@ pub fn title_author(title: &str) -> Option<String> {
     {
         return Some(name);
     }
+    // `静海区2023年度…`: a place alone is its government.
+    if !head.is_empty() && is_bare_place(head) {
+        return Some(head.to_string());
+    }
     // `2021年度宁县教育局法治政府建设…`: the name between the year and the subject.
     let after_year = title.find('年').map(|p| &title[p + '年'.len_utf8()..])?;
     let after_year = after_year.strip_prefix('度').unwrap_or(after_year);
@@ -221,10 +264,25 @@ pub fn title_author(title: &str) -> Option<String> {
         .find("法治")
         .or_else(|| after_year.find("依法"))?;
     let middle = &after_year[..subject];
+    if !middle.is_empty() && is_bare_place(middle) {
+        return Some(middle.to_string());
+    }
     names_by_shape(middle)
         .into_iter()
         .find(|(off, n)| *off == 0 && n.len() == middle.len())
         .map(|(_, n)| n)
+}
+
+/// A place's name alone (`静海区`, `早胜镇`), which stands for its government.
+fn is_bare_place(name: &str) -> bool {
+    let r = crate::region::resolve(name, "");
+    let finest = r
+        .township
+        .as_deref()
+        .or(r.county.as_deref())
+        .or(r.city.as_deref())
+        .or(r.province.as_deref());
+    finest == Some(name)
 }
 
 /// A name that says only the level and the department (`市水务局`, `区教育局`,
@@ -239,13 +297,36 @@ pub fn is_short_self_reference(name: &str) -> bool {
     ) && rest.chars().count() >= 2
         && !rest.starts_with("场")
         && !rest.contains("政府")
-        && !rest.contains(['省', '市', '县'])
+        && !rest.replace("市场", "").contains(['省', '市', '县'])
         && !rest.starts_with('区');
-    level_then_department || matches!(name, "部党组" | "厅党组" | "局党组" | "委党组")
+    level_then_department
+        || matches!(name, "部党组" | "厅党组" | "局党组" | "委党组")
+        || is_provincial_department(name)
+}
+
+/// A provincial department named without its province (`教育厅`): 厅 is a
+/// province's department, so the level is known even without `省`.
+fn is_provincial_department(name: &str) -> bool {
+    name.ends_with('厅')
+        && crate::bureau_id::builtin_aliases()
+            .department(name)
+            .is_some()
+}
+
+/// The level character of a short self-reference: its first (`市水务局` →
+/// 市), or 省 for a provincial department (`教育厅`).
+pub fn level_char(name: &str) -> Option<char> {
+    if is_provincial_department(name) {
+        return Some('省');
+    }
+    name.chars().next()
 }
 
 /// The department part of a short self-reference (`市水务局` → `水务局`).
 pub fn department_of_short(name: &str) -> &str {
+    if is_provincial_department(name) {
+        return name;
+    }
     let mut chars = name.chars();
     chars.next();
     let rest = chars.as_str();
@@ -307,6 +388,14 @@ mod tests {
         );
         assert_eq!(title_author("关于2025年度法治政府建设情况的报告"), None);
         assert_eq!(
+            title_author("静海区2023年度法治政府建设情况报告").as_deref(),
+            Some("静海区")
+        );
+        assert_eq!(
+            title_author("2020年静海区法治政府建设情况报告").as_deref(),
+            Some("静海区")
+        );
+        assert_eq!(
             title_author("某某镇2020年度法治政府建设工作总结").as_deref(),
             Some("某某镇")
         );
@@ -314,7 +403,15 @@ mod tests {
 
     #[test]
     fn short_self_references() {
-        for s in ["市水务局", "区教育局", "县司法局", "部党组", "省司法厅"] {
+        for s in [
+            "市水务局",
+            "区教育局",
+            "县司法局",
+            "部党组",
+            "省司法厅",
+            "教育厅",
+            "市市场监管局",
+        ] {
             assert!(is_short_self_reference(s), "{s}");
         }
         for s in ["市场监督管理局", "某某市水务局", "司法部", "宁县教育局"] {

@@ -62,9 +62,22 @@ fn is_running_text(text: &str) -> bool {
     text.chars().take(60).count() >= 60 && text.contains(['。', '，', ','])
 }
 
-/// The page title without the site's name: `X报告_某某网`, `X报告 - 某某网`.
+/// The page title without the site's name (`X报告_某某网`, `X报告 - 某某网`),
+/// a column tag (`【法治建设报告】X报告`) or a posting date (`X报告 (2024-02-26)`).
 pub fn strip_site_suffix(text: &str) -> &str {
-    let text = trim_padding(text);
+    let mut text = trim_padding(text);
+    if text.starts_with('【')
+        && let Some(close) = text.find('】')
+        && title_like(trim_padding(&text[close + '】'.len_utf8()..]))
+    {
+        text = trim_padding(&text[close + '】'.len_utf8()..]);
+    }
+    if let Some(open) = text.rfind(['(', '（'])
+        && crate::text::dates::find_date(&text[open..]).is_some()
+        && title_like(trim_padding(&text[..open]))
+    {
+        text = trim_padding(&text[..open]);
+    }
     for sep in ["_", " - ", " — ", "－", "|", "｜", " – "] {
         if let Some(pos) = text.rfind(sep) {
             let head = trim_padding(&text[..pos]);
@@ -118,8 +131,11 @@ pub fn title_at(paras: &[Paragraph], i: usize) -> Option<FoundTitle> {
         at: i,
         second: Some(i + 1),
     };
-    // `许昌市教育局` + `关于2021年度…报告`
-    if is_org_name_only(text) && next.starts_with("关于") && title_like(next) {
+    // `许昌市教育局` + `关于2021年度…报告` / `2025年法治政府…情况`
+    let next_opens_title = next.starts_with("关于")
+        || next.starts_with(|c: char| c.is_ascii_digit())
+        || next.starts_with("二〇");
+    if is_org_name_only(text) && next_opens_title && title_like(next) {
         return Some(double);
     }
     // `呼兰区教育局2023年法治政府建设` + `年度报告`: a short tail that ends the title.
@@ -195,6 +211,14 @@ mod tests {
             "法治政府建设年度报告"
         );
         assert_eq!(strip_site_suffix("一行字_二行字"), "一行字_二行字");
+        assert_eq!(
+            strip_site_suffix("【法治建设报告】湖北省司法厅2022年法治政府建设年度报告"),
+            "湖北省司法厅2022年法治政府建设年度报告"
+        );
+        assert_eq!(
+            strip_site_suffix("上海市司法局2023年法治政府建设情况报告 (2024-02-26)"),
+            "上海市司法局2023年法治政府建设情况报告"
+        );
     }
 
     #[test]
@@ -217,6 +241,11 @@ mod tests {
             title("许昌市教育局\n关于2021年度法治政府建设情况的报告\n今年以来，我局推进工作。")
                 .as_deref(),
             Some("许昌市教育局关于2021年度法治政府建设情况的报告")
+        );
+        assert_eq!(
+            title("四川省交通运输厅\n2025年法治政府部门建设工作情况\n2025年，我厅推进工作。")
+                .as_deref(),
+            Some("四川省交通运输厅2025年法治政府部门建设工作情况")
         );
     }
 }
