@@ -320,6 +320,8 @@ impl Gazetteer {
     fn region_for_city(&self, c: usize) -> Region {
         let city = &self.cities[c];
         let mut r = self.region_for_province(city.province);
+        r.city = None;
+        r.city_code = None;
         if let Some(name) = &city.name {
             r.city = Some(name.clone());
             r.city_code = Some(city.code.clone());
@@ -330,13 +332,22 @@ impl Gazetteer {
         r
     }
 
+    /// A province's region; a municipality (北京, 天津, 上海, 重庆) is also
+    /// its own city, so that its bureaus are city-level like any city's.
     fn region_for_province(&self, p: usize) -> Region {
         let prov = &self.provinces[p];
-        Region {
+        let mut r = Region {
             province: Some(prov.name.clone()),
             province_code: Some(prov.code.clone()),
             ..Region::default()
+        };
+        if let Some(c) = (0..self.cities.len())
+            .find(|&c| self.cities[c].province == p && self.is_municipality_city(c))
+        {
+            r.city = r.province.clone();
+            r.city_code = Some(self.cities[c].code.clone());
         }
+        r
     }
 }
 
@@ -582,6 +593,33 @@ fn names_place(context: &str, name: &str, short: &str) -> bool {
         || (short.chars().count() >= 2 && context.contains(short))
 }
 
+/// Does `name` start with the full name of a province, city or county-level
+/// area (`镇海区…`, `市中区…`), ambiguous or not?
+pub fn starts_with_place_name(name: &str) -> bool {
+    let g = &*GAZETTEER;
+    let Some(first) = name.chars().next() else {
+        return false;
+    };
+    g.provinces
+        .iter()
+        .any(|p| name.starts_with(p.name.as_str()))
+        || g.cities_by_first
+            .get(&first)
+            .into_iter()
+            .flatten()
+            .any(|&c| {
+                g.cities[c]
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| name.starts_with(n))
+            })
+        || g.areas_by_first
+            .get(&first)
+            .into_iter()
+            .flatten()
+            .any(|&a| name.starts_with(g.areas[a].name.as_str()))
+}
+
 /// The administrative level a short self-reference names (`省司法厅`,
 /// `市公安局`, `区教育局`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -623,8 +661,16 @@ pub fn most_named(text: &str, level: Level) -> Option<Region> {
     match level {
         Level::Province => top_province.map(|p| g.region_for_province(p)),
         Level::City => {
-            let counts = count_names(text, &g.cities_by_first, |i| g.cities[i].name.as_deref());
-            if let Some(c) = unique_max_of(&counts) {
+            let full = count_names(text, &g.cities_by_first, |i| g.cities[i].name.as_deref());
+            // Then the short form (`绍兴创新…` for 绍兴市), two characters or more.
+            let short = || {
+                count_names(text, &g.cities_by_first, |i| {
+                    let c = &g.cities[i];
+                    c.name.as_ref()?;
+                    (c.short.chars().count() >= 2).then_some(c.short.as_str())
+                })
+            };
+            if let Some(c) = unique_max_of(&full).or_else(|| unique_max_of(&short())) {
                 return Some(g.region_for_city(c));
             }
             // A municipality is its own city.
@@ -969,6 +1015,14 @@ mod tests {
         assert_eq!(reg.city.as_deref(), Some("北京市"));
         assert_eq!(reg.city_code.as_deref(), Some("1101"));
         assert_eq!(reg.county_code.as_deref(), Some("110105"));
+        let reg = resolve("上海市司法局", "");
+        assert_eq!(
+            reg.city.as_deref(),
+            Some("上海市"),
+            "a municipality is its own city"
+        );
+        assert_eq!(reg.city_code.as_deref(), Some("3101"));
+        assert_eq!(resolve("广东省司法厅", "").city, None);
     }
 
     #[test]

@@ -44,10 +44,12 @@ pub fn parse_report_with(
                 ..p.clone()
             })
             .collect();
-        (
-            metadata::extract(&view),
-            Cow::Owned(metadata_view(&loaded.text)),
-        )
+        let mut meta = metadata::extract(&view);
+        // The title is shown as written; names and places stay simplified.
+        if let Some((at, second)) = meta.title_paragraphs {
+            meta.title = Some(metadata::title::text_of(&paras, at, second));
+        }
+        (meta, Cow::Owned(metadata_view(&loaded.text)))
     } else {
         (
             metadata::extract(&paras),
@@ -61,8 +63,18 @@ pub fn parse_report_with(
         .map(|(p, _)| p)
         .collect();
     let tree = sections::build(doc_id, &text_paras);
-    let region = place(&mut meta, &context, aliases);
     let bureau_as_written = meta.bureau.clone();
+    let region = place(&mut meta, &context, aliases);
+    // A short self-reference no place completes (`市水务局` alone) names no
+    // one body: every city has one. It stays only as written.
+    if meta
+        .bureau
+        .as_deref()
+        .is_some_and(orgs::is_short_self_reference)
+    {
+        meta.bureau = None;
+        meta.sources.bureau = None;
+    }
     let identity = meta
         .bureau
         .as_deref()
@@ -351,6 +363,11 @@ mod tests {
         assert_eq!(r.bureau.as_deref(), Some("湘潭县卫生健康局"));
         assert_eq!(r.region.county.as_deref(), Some("湘潭县"));
         assert_eq!(r.report_year, Some(2025));
+        assert_eq!(
+            r.title.as_deref(),
+            Some("湘潭縣衛生健康局2025年法治政府建設年度工作報告"),
+            "the title as written"
+        );
         assert_eq!(
             r.sections[0].heading, "一、主要工作",
             "sections keep the text as written"

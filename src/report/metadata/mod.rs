@@ -52,6 +52,8 @@ pub struct Metadata {
     pub addressee: Option<String>,
     /// Where each field was read.
     pub sources: Sources,
+    /// The paragraph(s) of the title: first line and the second of a split title.
+    pub title_paragraphs: Option<(usize, Option<usize>)>,
     /// Every body named in the header, signature, fields and opening, most
     /// trusted first: the places they name help place a short bureau name.
     pub named_bodies: Vec<String>,
@@ -149,6 +151,9 @@ pub fn extract(paras: &[Paragraph]) -> Metadata {
             d
         });
     candidates.extend(opening_names(paras, &meta.furniture));
+    if let Some(c) = named_by_pronoun(paras, &meta.furniture, &candidates) {
+        candidates.push(c);
+    }
     if let Some((name, label)) = choose_bureau(&mut candidates) {
         meta.bureau = Some(name);
         meta.sources.bureau = Some(label);
@@ -247,6 +252,7 @@ fn take_title(
     cands: &mut Vec<Candidate>,
 ) {
     meta.title = Some(t.text.clone());
+    meta.title_paragraphs = Some((t.at, t.second));
     meta.sources.title = Some(at_line("title", paras, t.at));
     if let Some(name) = orgs::title_author(&t.text) {
         cands.push(Candidate {
@@ -394,8 +400,25 @@ fn opening_names(paras: &[Paragraph], furniture: &[bool]) -> Vec<Candidate> {
         .take(OPENING_PARAGRAPHS);
     for (n, (k, p)) in text_paras.enumerate() {
         let head: String = p.text.chars().take(600).collect();
-        for (m, (_, name)) in orgs::names_in(&head).into_iter().enumerate() {
-            let first = n < 3 && m == 0;
+        let names = orgs::names_in(&head);
+        // The first name outside a cited title (`《…》`) is the author's;
+        // a place standing as the subject (`南昌县全面贯彻…`) is too.
+        let first_at = names
+            .iter()
+            .map(|(at, _)| *at)
+            .find(|at| !orgs::inside_book_title(&head, *at));
+        if n < 3
+            && first_at.is_none()
+            && let Some(place) = orgs::place_as_subject(&head)
+        {
+            out.push(Candidate {
+                origin: Origin::FirstSentence,
+                label: at_line("first sentence", paras, k),
+                name: place,
+            });
+        }
+        for (at, name) in names {
+            let first = n < 3 && Some(at) == first_at;
             out.push(Candidate {
                 origin: if first {
                     Origin::FirstSentence
@@ -408,6 +431,37 @@ fn opening_names(paras: &[Paragraph], furniture: &[bool]) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// A report that calls itself only `我局` (`本厅`, `我镇`): the first body of
+/// that kind the opening names further on (`…上城区人力资源和社会保障局…`).
+fn named_by_pronoun(
+    paras: &[Paragraph],
+    furniture: &[bool],
+    candidates: &[Candidate],
+) -> Option<Candidate> {
+    if candidates.iter().any(|c| c.origin < Origin::Mention) {
+        return None;
+    }
+    let opening = paras
+        .iter()
+        .enumerate()
+        .find(|(k, p)| !furniture[*k] && parse_marker(&p.text).is_none())?;
+    let ending = orgs::pronoun_self_reference(&opening.1.text)?;
+    let mention = candidates.iter().find(|c| {
+        c.origin == Origin::Mention
+            && c.name.ends_with(ending)
+            && !orgs::is_short_self_reference(&c.name)
+    })?;
+    Some(Candidate {
+        origin: Origin::FirstSentence,
+        label: format!(
+            "{} ({})",
+            at_line("first sentence", paras, opening.0),
+            mention.label
+        ),
+        name: mention.name.clone(),
+    })
 }
 
 /// A government as a whole (`某某市人民政府`, `…政府办公室`): when a field or

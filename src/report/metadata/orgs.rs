@@ -97,7 +97,9 @@ fn is_name_char(c: char) -> bool {
 /// or a national body, so that `服务大局` or `推进乡` never pass.
 pub fn names_in(text: &str) -> Vec<(usize, String)> {
     let mut names = names_by_shape(text);
-    names.retain(|(at, n)| plausible_author(n) && !is_leading_body(text, *at, at + n.len()));
+    names.retain(|(at, n)| {
+        plausible_author(n) && !is_party_committee(n) && !is_leading_body(text, *at, at + n.len())
+    });
     names
 }
 
@@ -106,7 +108,19 @@ pub fn names_in(text: &str) -> Vec<(usize, String)> {
 pub fn plausible_author(name: &str) -> bool {
     is_short_self_reference(name)
         || is_national_body(name)
+        || is_township_government(name)
         || crate::region::resolve(name, "").province.is_some()
+}
+
+/// A township's or street's government (`东里镇人民政府`): many townships
+/// share a name, so the place is settled later, with the report's text.
+fn is_township_government(name: &str) -> bool {
+    ["镇人民政府", "乡人民政府", "苏木人民政府", "街道办事处"]
+        .iter()
+        .any(|s| {
+            name.strip_suffix(s)
+                .is_some_and(|place| place.chars().count() >= 1)
+        })
 }
 
 /// Ministries and other national bodies, which carry no place in their
@@ -142,14 +156,80 @@ fn after_clause_words(name: &str) -> &str {
 /// Is the body at `start..end` of `text` the one that leads or guides
 /// (`在雷州市委的领导下`, `在区委全面依法治区委员会办公室的指导下`)?
 fn is_leading_body(text: &str, start: usize, end: usize) -> bool {
+    const CLAUSE_ENDS: &[char] = &['，', ',', '。', '；'];
+    let clause_start = text[..start]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| CLAUSE_ENDS.contains(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let clause_end = text[end..]
-        .find(['，', ',', '。', '；'])
+        .find(CLAUSE_ENDS)
         .map_or(text.len(), |p| end + p);
+    let before = &text[clause_start..start];
     let after = &text[end..clause_end];
-    text[..start].ends_with('在')
-        || ["领导下", "指导下", "的领导", "的指导"]
-            .iter()
-            .any(|w| after.contains(w))
+    before.contains('在') && (after.contains("领导") || after.contains("指导"))
+}
+
+/// A party committee (`中共江门市委`, `湛江市委`): it leads the government
+/// whose report this is, so it is never the author of one.
+fn is_party_committee(name: &str) -> bool {
+    let core = name.strip_prefix("中共").unwrap_or(name);
+    let place = core
+        .strip_suffix("委员会")
+        .or_else(|| core.strip_suffix('委'));
+    place.is_some_and(|p| !p.is_empty() && is_bare_place(p))
+}
+
+/// Is byte offset `pos` of `text` inside a cited title (`《…》`)?
+pub fn inside_book_title(text: &str, pos: usize) -> bool {
+    let before = &text[..pos];
+    before.matches('《').count() > before.matches('》').count()
+}
+
+/// A place standing as the subject of the opening sentence (`2019年，南昌县全面
+/// 贯彻…`, `在…领导下，南昌县坚持…`): the place's government wrote it.
+pub fn place_as_subject(text: &str) -> Option<String> {
+    const VERBS: &[&str] = &[
+        "全面",
+        "坚持",
+        "深入",
+        "认真",
+        "始终",
+        "紧紧",
+        "扎实",
+        "持续",
+        "积极",
+        "以习近平",
+        "牢牢",
+        "聚焦",
+        "不断",
+        "大力",
+        "着力",
+    ];
+    for clause in text.split(['，', ',', '。']).take(3) {
+        let clause = clause.trim_start_matches(crate::text::numbering::is_padding);
+        let run: String = clause
+            .chars()
+            .take_while(|c| is_name_char(*c))
+            .take(10)
+            .collect();
+        let cuts: Vec<usize> = run
+            .char_indices()
+            .skip(2)
+            .map(|(i, _)| i)
+            .chain([run.len()])
+            .collect();
+        let found = cuts.into_iter().rev().find(|&cut| {
+            is_bare_place(&run[..cut])
+                && VERBS
+                    .iter()
+                    .any(|v| run[cut..].starts_with(v) || clause[cut..].starts_with(v))
+        });
+        if let Some(cut) = found {
+            return Some(run[..cut].to_string());
+        }
+    }
+    None
 }
 
 /// Names by their shape alone: a department suffix and the characters before it.
@@ -298,7 +378,8 @@ pub fn is_short_self_reference(name: &str) -> bool {
         && !rest.starts_with("场")
         && !rest.contains("政府")
         && !rest.replace("市场", "").contains(['省', '市', '县'])
-        && !rest.starts_with('区');
+        && !rest.starts_with('区')
+        && !crate::region::starts_with_place_name(name);
     level_then_department
         || matches!(name, "部党组" | "厅党组" | "局党组" | "委党组")
         || is_provincial_department(name)
@@ -311,6 +392,29 @@ fn is_provincial_department(name: &str) -> bool {
         && crate::bureau_id::builtin_aliases()
             .department(name)
             .is_some()
+}
+
+/// `我局`, `本厅`, `我镇政府`: the report names itself by a pronoun; the
+/// ending (`局`, `厅`, `委`, `镇` …) the body's name must have.
+pub fn pronoun_self_reference(text: &str) -> Option<&'static str> {
+    const FORMS: &[(&str, &str)] = &[
+        ("我局", "局"),
+        ("本局", "局"),
+        ("我厅", "厅"),
+        ("本厅", "厅"),
+        ("我委", "委员会"),
+        ("本委", "委员会"),
+        ("我镇", "镇人民政府"),
+        ("我乡", "乡人民政府"),
+        ("我街道", "街道办事处"),
+        ("我办", "办公室"),
+    ];
+    let head: String = text.chars().take(300).collect();
+    FORMS
+        .iter()
+        .filter_map(|(form, ending)| head.find(form).map(|at| (at, *ending)))
+        .min()
+        .map(|(_, ending)| ending)
 }
 
 /// The level character of a short self-reference: its first (`市水务局` →
@@ -370,6 +474,44 @@ mod tests {
             names("2021年，司法部坚持以习近平法治思想为指导"),
             ["司法部"]
         );
+        assert_eq!(names("原环境保护部认真贯彻"), ["环境保护部"]);
+        assert_eq!(
+            names("2023年，在雷州市委的坚强领导下，东里镇人民政府坚持依法行政"),
+            ["东里镇人民政府"]
+        );
+        assert_eq!(names("组建由司法所干部组成的队伍"), Vec::<String>::new());
+        assert_eq!(
+            names("上海市充分发挥市委全面依法治市委员会作用"),
+            Vec::<String>::new()
+        );
+        assert_eq!(names("静海区法治政府建设取得成效"), Vec::<String>::new());
+        assert_eq!(
+            names("2023年，东莞市司法局在市委市政府的正确领导、省司法厅的关心指导下，始终坚持"),
+            ["东莞市司法局"]
+        );
+        assert_eq!(
+            names("落实《中共广东省委全面依法治省委员会办公室关于做好年度报告的通知》"),
+            Vec::<String>::new(),
+            "the office of a 依法治 committee leads; it does not report"
+        );
+        assert_eq!(
+            names("落实湛江市委市政府和雷州市委市政府的部署"),
+            Vec::<String>::new()
+        );
+        assert!(inside_book_title(
+            "落实《宜春市公安局办法》",
+            "落实《宜春".len()
+        ));
+    }
+
+    #[test]
+    fn places_as_subjects() {
+        assert_eq!(
+            place_as_subject("2019年，在省委、省政府的正确领导下，南昌县全面贯彻党的十九大精神")
+                .as_deref(),
+            Some("南昌县")
+        );
+        assert_eq!(place_as_subject("2019年，全县上下全面贯彻"), None);
     }
 
     #[test]
@@ -414,7 +556,14 @@ mod tests {
         ] {
             assert!(is_short_self_reference(s), "{s}");
         }
-        for s in ["市场监督管理局", "某某市水务局", "司法部", "宁县教育局"] {
+        for s in [
+            "市场监督管理局",
+            "庆阳市水务局",
+            "司法部",
+            "宁县教育局",
+            "镇海区农业农村局",
+            "市中区人力资源和社会保障局",
+        ] {
             assert!(!is_short_self_reference(s), "{s}");
         }
         assert_eq!(department_of_short("市水务局"), "水务局");

@@ -89,6 +89,15 @@ pub fn strip_site_suffix(text: &str) -> &str {
     text
 }
 
+/// The title's text as paragraphs `at` (and `second`) write it.
+pub fn text_of(paras: &[Paragraph], at: usize, second: Option<usize>) -> String {
+    let first = strip_site_suffix(&paras[at].text);
+    match second.and_then(|j| paras.get(j)) {
+        Some(next) => normalize_title(&format!("{first}{}", strip_site_suffix(&next.text))),
+        None => normalize_title(first),
+    }
+}
+
 /// The title among the opening paragraphs, if any.
 pub fn find_title(paras: &[Paragraph]) -> Option<FoundTitle> {
     let mut first_any = None;
