@@ -89,11 +89,17 @@ pub fn render_text(reports: &[Report]) -> String {
             out.push('\n');
         }
         let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
+        let from = |source: &Option<String>| {
+            source
+                .as_deref()
+                .map_or(String::new(), |s| format!("  [{s}]"))
+        };
         let reg = &r.region;
         let place: Vec<String> = [
             (&reg.province, &reg.province_code),
             (&reg.city, &reg.city_code),
             (&reg.county, &reg.county_code),
+            (&reg.township, &reg.township_code),
         ]
         .iter()
         .filter_map(|(n, c)| {
@@ -103,12 +109,26 @@ pub fn render_text(reports: &[Report]) -> String {
         .collect();
         let _ = writeln!(out, "path:        {}", r.path);
         let _ = writeln!(out, "encoding:    {}", r.encoding);
-        let _ = writeln!(out, "title:       {}", opt(&r.title));
-        let _ = writeln!(out, "bureau:      {}", opt(&r.bureau));
         let _ = writeln!(
             out,
-            "report_year: {}",
-            r.report_year.map_or("-".to_string(), |y| y.to_string())
+            "title:       {}{}",
+            opt(&r.title),
+            from(&r.sources.title)
+        );
+        let _ = writeln!(
+            out,
+            "bureau:      {}{}",
+            opt(&r.bureau),
+            from(&r.sources.bureau)
+        );
+        if r.bureau_as_written.is_some() && r.bureau_as_written != r.bureau {
+            let _ = writeln!(out, "as written:  {}", opt(&r.bureau_as_written));
+        }
+        let _ = writeln!(
+            out,
+            "report_year: {}{}",
+            r.report_year.map_or("-".to_string(), |y| y.to_string()),
+            from(&r.sources.report_year)
         );
         let _ = writeln!(out, "date:        {}", opt(&r.publish_date));
         let _ = writeln!(out, "doc_number:  {}", opt(&r.doc_number));
@@ -122,7 +142,11 @@ pub fn render_text(reports: &[Report]) -> String {
                 place.join(" ")
             }
         );
+        if let Some(url) = &r.url {
+            let _ = writeln!(out, "url:         {url}");
+        }
         let _ = writeln!(out, "sections:    {}", r.sections.len());
+
         if let Some(p) = &r.preamble {
             let _ = writeln!(out, "{}", level0_line("[preamble]", p));
         }
