@@ -593,6 +593,28 @@ fn names_place(context: &str, name: &str, short: &str) -> bool {
         || (short.chars().count() >= 2 && context.contains(short))
 }
 
+/// Could `c` begin a place name (province, city, county, township)? A cheap
+/// test before [`resolve`] on text that is mostly not names.
+pub fn may_begin_place(c: char) -> bool {
+    static FIRSTS: LazyLock<std::collections::HashSet<char>> = LazyLock::new(|| {
+        let g = &*GAZETTEER;
+        let t = &*TOWNSHIPS;
+        g.provinces
+            .iter()
+            .filter_map(|p| p.name.chars().next())
+            .chain(g.cities_by_first.keys().copied())
+            .chain(
+                g.cities
+                    .iter()
+                    .filter_map(|c| c.alias.as_deref()?.chars().next()),
+            )
+            .chain(g.areas_by_first.keys().copied())
+            .chain(t.by_first.keys().copied())
+            .collect()
+    });
+    FIRSTS.contains(&c)
+}
+
 /// Does `name` start with the full name of a province, city or county-level
 /// area (`镇海区…`, `市中区…`), ambiguous or not?
 pub fn starts_with_place_name(name: &str) -> bool {

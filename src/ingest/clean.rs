@@ -283,6 +283,11 @@ pub fn is_metadata_line(line: &str) -> bool {
 /// A breadcrumb: `您当前的位置：首页 > 信息公开 > …`, `首页 > 政务公开`, `首页→网站公告`.
 pub fn is_breadcrumb(line: &str) -> bool {
     let line = trim_padding(line);
+    // Cheap rejects first: this runs on every line of every report.
+    let arrows = ['>', '›', '»', '＞', '→'];
+    if !line.contains(arrows) && !line.starts_with(['您', '当', '现', '所']) {
+        return false;
+    }
     if line.chars().take(121).count() > 120 {
         return false;
     }
@@ -308,6 +313,9 @@ pub fn is_breadcrumb(line: &str) -> bool {
 /// segments between bars, with no digits or colons (which a source line or
 /// a metadata row would have).
 fn is_nav_bar(line: &str) -> bool {
+    if !line.contains(['|', '｜', '丨']) {
+        return false;
+    }
     let segments: Vec<&str> = line
         .split(['|', '｜', '丨'])
         .map(trim_padding)

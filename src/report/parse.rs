@@ -112,9 +112,12 @@ static PINYIN_GLOSS: LazyLock<Regex> = LazyLock::new(|| {
 fn needs_metadata_view(paras: &[Paragraph]) -> bool {
     paras
         .iter()
-        .take(60)
-        .chain(paras.iter().rev().take(20))
-        .any(|p| script::has_traditional(&p.text) || PINYIN_GLOSS.is_match(&p.text))
+        .take(40)
+        .chain(paras.iter().rev().take(10))
+        .any(|p| {
+            script::has_traditional(&p.text)
+                || p.text.contains(['(', '（']) && PINYIN_GLOSS.is_match(&p.text)
+        })
 }
 
 /// Text as metadata reads it: simplified script, pinyin glosses removed.

@@ -150,9 +150,15 @@ pub fn extract(paras: &[Paragraph]) -> Metadata {
             meta.sources.publish_date = Some(label);
             d
         });
-    candidates.extend(opening_names(paras, &meta.furniture));
-    if let Some(c) = named_by_pronoun(paras, &meta.furniture, &candidates) {
-        candidates.push(c);
+    if needs_opening(&candidates) {
+        candidates.extend(opening_names(paras, &meta.furniture, false));
+    }
+    if needs_mentions(&candidates) {
+        candidates.retain(|c| c.origin != Origin::FirstSentence);
+        candidates.extend(opening_names(paras, &meta.furniture, true));
+        if let Some(c) = named_by_pronoun(paras, &meta.furniture, &candidates) {
+            candidates.push(c);
+        }
     }
     if let Some((name, label)) = choose_bureau(&mut candidates) {
         meta.bureau = Some(name);
@@ -391,15 +397,22 @@ fn breadcrumb_bodies(line: &str) -> impl Iterator<Item = String> + '_ {
 /// Bodies named in the opening paragraphs of the text: the first names of
 /// the first three paragraphs are the author's candidates; every other name
 /// in the opening is a [`Origin::Mention`].
-fn opening_names(paras: &[Paragraph], furniture: &[bool]) -> Vec<Candidate> {
+/// Without `with_mentions`, only the authors' candidates are read (the
+/// first three paragraphs): mentions are needed only to complete a short
+/// name, and reading them costs time on every report.
+fn opening_names(paras: &[Paragraph], furniture: &[bool], with_mentions: bool) -> Vec<Candidate> {
     let mut out = Vec::new();
     let text_paras = paras
         .iter()
         .enumerate()
         .filter(|(k, p)| !furniture[*k] && parse_marker(&p.text).is_none())
-        .take(OPENING_PARAGRAPHS);
+        .take(if with_mentions { OPENING_PARAGRAPHS } else { 3 });
     for (n, (k, p)) in text_paras.enumerate() {
-        let head: String = p.text.chars().take(600).collect();
+        let head: String = p
+            .text
+            .chars()
+            .take(if with_mentions { 600 } else { 300 })
+            .collect();
         let names = orgs::names_in(&head);
         // The first name outside a cited title (`《…》`) is the author's;
         // a place standing as the subject (`南昌县全面贯彻…`) is too.
@@ -419,6 +432,9 @@ fn opening_names(paras: &[Paragraph], furniture: &[bool]) -> Vec<Candidate> {
         }
         for (at, name) in names {
             let first = n < 3 && Some(at) == first_at;
+            if !first && !with_mentions {
+                continue;
+            }
             out.push(Candidate {
                 origin: if first {
                     Origin::FirstSentence
@@ -478,20 +494,45 @@ fn is_site_owner_shaped(name: &str) -> bool {
     .any(|s| name.ends_with(s))
 }
 
+/// How far a candidate is trusted (lower is better): a field or breadcrumb
+/// naming a government as a whole (the site's owner) ranks with breadcrumbs.
+fn rank(c: &Candidate) -> (Origin, bool) {
+    let weak_owner = c.origin >= Origin::PublisherField && is_site_owner_shaped(&c.name);
+    (
+        if weak_owner {
+            Origin::Breadcrumb
+        } else {
+            c.origin
+        },
+        weak_owner,
+    )
+}
+
+/// Does choosing need the opening sentences: no candidate trusted more
+/// than they are, or a best one that is only a short self-reference? (Most
+/// reports name their author in the title; reading the opening then costs
+/// time for nothing.)
+fn needs_opening(candidates: &[Candidate]) -> bool {
+    candidates
+        .iter()
+        .min_by_key(|c| rank(c))
+        .is_none_or(|best| {
+            rank(best).0 > Origin::FirstSentence || orgs::is_short_self_reference(&best.name)
+        })
+}
+
+/// Does choosing need the bodies the text mentions: no author candidate,
+/// or a best one that is only a short self-reference?
+fn needs_mentions(candidates: &[Candidate]) -> bool {
+    candidates
+        .iter()
+        .min_by_key(|c| rank(c))
+        .is_none_or(|best| orgs::is_short_self_reference(&best.name))
+}
+
 /// The bureau: the most trusted candidate, its short self-reference
 /// completed from a fuller one of the same department.
 fn choose_bureau(candidates: &mut [Candidate]) -> Option<(String, String)> {
-    let rank = |c: &Candidate| {
-        let weak_owner = c.origin >= Origin::PublisherField && is_site_owner_shaped(&c.name);
-        (
-            if weak_owner {
-                Origin::Breadcrumb
-            } else {
-                c.origin
-            },
-            weak_owner,
-        )
-    };
     candidates.sort_by_key(rank);
     let best = candidates.first().filter(|c| c.origin != Origin::Mention)?;
     if orgs::is_short_self_reference(&best.name) {

@@ -9,6 +9,10 @@
 //! words (`现将`, `在`, `按照` …). Names of the bodies a report is addressed
 //! to or led by (`县委`, `市政府`, `党中央`) are not authors and are skipped.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 /// Department suffixes that end an author's name in running text, longest first.
 const NAME_ENDINGS: &[&str] = &[
     "街道办事处",
@@ -33,6 +37,9 @@ const NAME_ENDINGS: &[&str] = &[
     "镇",
     "乡",
 ];
+
+/// The first characters of [`NAME_ENDINGS`].
+const ENDING_FIRST_CHARS: &str = "街人委办管总公政党局厅部院中镇乡";
 
 /// Words that open a clause before the subject, stripped from a name's front.
 const LEADING_WORDS: &[&str] = &[
@@ -109,7 +116,13 @@ pub fn plausible_author(name: &str) -> bool {
     is_short_self_reference(name)
         || is_national_body(name)
         || is_township_government(name)
-        || crate::region::resolve(name, "").province.is_some()
+        || name
+            .strip_prefix("中共")
+            .unwrap_or(name)
+            .chars()
+            .next()
+            .is_some_and(crate::region::may_begin_place)
+            && crate::region::resolve(name, "").province.is_some()
 }
 
 /// A township's or street's government (`东里镇人民政府`): many townships
@@ -144,13 +157,16 @@ const CLAUSE_WORDS: &[&str] = &[
     "联合", "会同", "牵头", "配合", "报送", "提请", "经过", "通过",
 ];
 
+/// [`CLAUSE_WORDS`] as one automaton.
+static CLAUSE_WORDS_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&CLAUSE_WORDS.join("|")).expect("clause words"));
+
 /// The name after the last clause word in it, if any.
 fn after_clause_words(name: &str) -> &str {
-    CLAUSE_WORDS
-        .iter()
-        .filter_map(|w| name.rfind(w).map(|p| p + w.len()))
-        .max()
-        .map_or(name, |cut| &name[cut..])
+    CLAUSE_WORDS_RE
+        .find_iter(name)
+        .last()
+        .map_or(name, |m| &name[m.end()..])
 }
 
 /// Is the body at `start..end` of `text` the one that leads or guides
@@ -213,11 +229,12 @@ pub fn place_as_subject(text: &str) -> Option<String> {
             .take_while(|c| is_name_char(*c))
             .take(10)
             .collect();
+        // A place name ends with its level (`县`, `区`, `镇` …): only those cuts.
         let cuts: Vec<usize> = run
             .char_indices()
-            .skip(2)
-            .map(|(i, _)| i)
-            .chain([run.len()])
+            .skip(1)
+            .filter(|(_, c)| "省市县区州旗盟镇乡".contains(*c))
+            .map(|(i, c)| i + c.len_utf8())
             .collect();
         let found = cuts.into_iter().rev().find(|&cut| {
             is_bare_place(&run[..cut])
@@ -236,7 +253,12 @@ pub fn place_as_subject(text: &str) -> Option<String> {
 fn names_by_shape(text: &str) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     let mut covered_until = 0;
-    for (end_pos, _) in text.char_indices() {
+    for (end_pos, c) in text.char_indices() {
+        // Most characters start no ending: test the first character before
+        // comparing strings (this runs on the opening of every report).
+        if !ENDING_FIRST_CHARS.contains(c) {
+            continue;
+        }
         let Some(ending) = NAME_ENDINGS
             .iter()
             .find(|e| text[end_pos..].starts_with(**e))
@@ -512,6 +534,16 @@ mod tests {
             Some("南昌县")
         );
         assert_eq!(place_as_subject("2019年，全县上下全面贯彻"), None);
+    }
+
+    #[test]
+    fn ending_first_characters_cover_every_ending() {
+        for e in NAME_ENDINGS {
+            assert!(
+                ENDING_FIRST_CHARS.contains(e.chars().next().unwrap()),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -66,6 +66,10 @@ fn is_running_text(text: &str) -> bool {
 /// a column tag (`【法治建设报告】X报告`) or a posting date (`X报告 (2024-02-26)`).
 pub fn strip_site_suffix(text: &str) -> &str {
     let mut text = trim_padding(text);
+    // Titles are short; a long line is text, and is left as it is.
+    if text.len() > 300 {
+        return text;
+    }
     if text.starts_with('【')
         && let Some(close) = text.find('】')
         && title_like(trim_padding(&text[close + '】'.len_utf8()..]))
@@ -77,6 +81,9 @@ pub fn strip_site_suffix(text: &str) -> &str {
         && title_like(trim_padding(&text[..open]))
     {
         text = trim_padding(&text[..open]);
+    }
+    if !text.contains(['_', '-', '—', '－', '|', '｜', '–']) {
+        return text;
     }
     for sep in ["_", " - ", " — ", "－", "|", "｜", " – "] {
         if let Some(pos) = text.rfind(sep) {
