@@ -72,15 +72,15 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query as TQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query as TQuery};
 use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
 use crate::analysis::normalize;
 use crate::index::IndexHandle;
 use crate::query::{
-    Atom, Clause, Filters, Query, SNIPPET_WIDTH, filter_queries, full_query, map_sections,
-    match_query, snippet, worker_threads,
+    Atom, Clause, Filters, Query, SNIPPET_WIDTH, filter_queries, filter_query, full_query,
+    map_sections, match_query, snippet, worker_threads,
 };
 
 /// A bureau and where it sits (the grouping key).
@@ -1072,14 +1072,7 @@ pub fn bureaus(
     let mut rest: Vec<BureauKey> = Vec::new();
     let mut rest_total = 0;
     if opts.all {
-        let filters = filter_queries(&searcher, f, &opts.filters)?;
-        let universe: Box<dyn TQuery> = if filters.is_empty() {
-            Box::new(AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(
-                filters.into_iter().map(|q| (Occur::Must, q)).collect(),
-            ))
-        };
+        let universe = filter_query(&searcher, f, &opts.filters)?;
         let everyone = group(&searcher, universe.as_ref(), false)?;
         let matched: HashSet<[Option<&str>; 4]> = (0..n).map(|s| grouped.names_of(s)).collect();
         let mut others: Vec<usize> = (0..everyone.keys.len())

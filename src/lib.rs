@@ -13,6 +13,7 @@
 pub mod analysis;
 pub mod bureaus;
 pub mod cmd;
+pub mod engine;
 pub mod export;
 pub mod index;
 pub mod ingest;

@@ -229,6 +229,19 @@ const CASES: &[Case] = &[
             "json",
         ],
     ),
+    stdout(
+        "bureaus-topic.json",
+        &[
+            "bureaus",
+            "审查",
+            "--topic",
+            "法制审核",
+            "--limit",
+            "0",
+            "-f",
+            "json",
+        ],
+    ),
     // export
     export("export.csv", "out.csv", &["export", "法律顾问"]),
     export(
@@ -255,6 +268,11 @@ const CASES: &[Case] = &[
         "export-topic.jsonl",
         "out.jsonl",
         &["export", "--topic", "普法"],
+    ),
+    export(
+        "export-topic-alias.jsonl",
+        "out.jsonl",
+        &["export", "--topic", "法治宣传"],
     ),
     export(
         "export-query-topic.jsonl",

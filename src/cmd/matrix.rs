@@ -13,13 +13,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::topic::{open_scored, scan_sections};
-use super::{FilterArgs, Global};
+use super::{FilterArgs, Global, Outcome};
+use crate::engine::SectionFacts;
 use crate::topics::Taxonomy;
 
 /// Output formats of the matrix.
@@ -87,35 +86,32 @@ fn share(n: usize, of: usize) -> f64 {
     }
 }
 
-pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let filters = match args.filters.to_filters() {
-        Ok(f) => f,
-        Err(msg) => return Ok(super::fail(msg)),
-    };
+pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
+    let filters = args.filters.to_filters()?;
     let wanted: Vec<String> = args
         .only
         .iter()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    let (handle, taxonomy) = open_scored(global)?;
+    let engine = global.engine()?;
+    let taxonomy = engine.scored_taxonomy()?;
     let mut slots: Vec<usize> = Vec::new();
     for name in &wanted {
-        match super::topic::resolve_topic(&taxonomy, name) {
-            Ok(slot) if !slots.contains(&slot) => slots.push(slot),
-            Ok(_) => {}
-            Err(code) => return Ok(code),
+        let slot = engine.resolve_topic(name)?;
+        if !slots.contains(&slot) {
+            slots.push(slot);
         }
     }
     if slots.is_empty() {
         slots = (0..taxonomy.names.len()).collect();
     }
-    let sections = scan_sections(&handle, &filters, taxonomy.names.len())?;
+    let sections = engine.section_facts(&filters)?;
     if sections.is_empty() {
         eprintln!("fazhi: no sections match the filters");
-        return Ok(ExitCode::from(1));
+        return Ok(Outcome::NoHits);
     }
-    let matrix = compute(&taxonomy, &slots, &sections);
+    let matrix = compute(taxonomy, &slots, &sections);
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
         MatrixFormat::Table => write_table(&mut buf, &matrix)?,
@@ -137,15 +133,11 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<ExitCode> {
             out.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Done)
 }
 
 /// Count main-topic sections per bureau for the chosen topic slots.
-pub(crate) fn compute(
-    taxonomy: &Taxonomy,
-    slots: &[usize],
-    sections: &[super::topic::SectionFacts],
-) -> Matrix {
+pub(crate) fn compute(taxonomy: &Taxonomy, slots: &[usize], sections: &[SectionFacts]) -> Matrix {
     #[derive(Default)]
     struct Acc<'a> {
         reports: BTreeSet<&'a str>,

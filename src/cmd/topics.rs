@@ -2,13 +2,11 @@
 //! about each topic and how many mention it at all.
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
 
-use super::topic::{open_scored, scan_sections};
-use super::{FilterArgs, Global};
+use super::{FilterArgs, Global, Outcome};
 use crate::output::{Format, paint, style, use_color, write_delimited, write_json};
 
 #[derive(Debug, Args)]
@@ -57,14 +55,12 @@ struct SummaryRow<'a> {
     description: &'a str,
 }
 
-pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let filters = match args.filters.to_filters() {
-        Ok(f) => f,
-        Err(msg) => return Ok(super::fail(msg)),
-    };
-    let (handle, taxonomy) = open_scored(global)?;
+pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<Outcome> {
+    let filters = args.filters.to_filters()?;
+    let engine = global.engine()?;
+    let taxonomy = engine.scored_taxonomy()?;
     let n = taxonomy.names.len();
-    let sections = scan_sections(&handle, &filters, n)?;
+    let sections = engine.section_facts(&filters)?;
     let mut main_counts = vec![0usize; n];
     let mut cover_counts = vec![0usize; n];
     let mut mention_counts = vec![0usize; n];
@@ -180,5 +176,5 @@ pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<ExitCode> {
             out.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Done)
 }

@@ -54,6 +54,11 @@ mod doc_order;
 
 pub use doc_order::{ExportStats, export_matches};
 
+/// Threads an export encodes records on (at most): the setting the export
+/// figures in docs/performance.md were measured with. Each thread holds a
+/// doc-store block and writes a spill file of its own.
+pub const EXPORT_THREADS: usize = 2;
+
 /// File formats of `fazhi export`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {

@@ -14,8 +14,8 @@ use anyhow::Context;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query as TQuery,
-    RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery,
+    Query as TQuery, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
@@ -41,8 +41,16 @@ pub struct Filters {
     pub county: Option<String>,
     /// Inclusive range of report years.
     pub years: Option<(Option<u64>, Option<u64>)>,
-    /// Only sections whose main topics include this one.
-    pub topic: Option<String>,
+    /// Only sections discussing a topic (resolved by the engine from a
+    /// name or alias).
+    pub topic: Option<TopicFilter>,
+}
+
+/// Sections whose score for topic `slot` is at least `min_score`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TopicFilter {
+    pub slot: usize,
+    pub min_score: f64,
 }
 
 impl Filters {
@@ -447,13 +455,77 @@ pub fn filter_queries(
         };
         out.push(Box::new(RangeQuery::new(bound(lo), bound(hi))));
     }
-    if let Some(t) = &filters.topic {
-        out.push(Box::new(TermQuery::new(
-            Term::from_field_text(f.topic, t),
-            IndexRecordOption::Basic,
+    if let Some(t) = filters.topic {
+        out.push(Box::new(RangeQuery::new(
+            Bound::Included(Term::from_field_f64(f.topic_scores[t.slot], t.min_score)),
+            Bound::Unbounded,
         )));
     }
     Ok(out)
+}
+
+/// The sections that pass `filters` (all of them when none is set),
+/// unscored.
+pub fn filter_query(
+    searcher: &Searcher,
+    f: &Fields,
+    filters: &Filters,
+) -> anyhow::Result<Box<dyn TQuery>> {
+    let clauses: Vec<(Occur, Box<dyn TQuery>)> = filter_queries(searcher, f, filters)?
+        .into_iter()
+        .map(|q| {
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn TQuery>,
+            )
+        })
+        .collect();
+    Ok(if clauses.is_empty() {
+        Box::new(AllQuery)
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    })
+}
+
+/// A score that ranks: compared totally (NaN has a place), higher first.
+pub trait RankScore: Copy {
+    fn rank_cmp(&self, other: &Self) -> std::cmp::Ordering;
+}
+
+impl RankScore for f32 {
+    fn rank_cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.total_cmp(self)
+    }
+}
+
+impl RankScore for f64 {
+    fn rank_cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.total_cmp(self)
+    }
+}
+
+/// Sort `(score, address)` pairs best first; equal scores by address, so
+/// that a ranking is the same on every run over the same index.
+pub fn sort_ranked<S: RankScore, A: Ord>(list: &mut [(S, A)]) {
+    list.sort_by(|a, b| a.0.rank_cmp(&b.0).then(a.1.cmp(&b.1)));
+}
+
+/// Replace the scores of `matches` by the sections' scores for topic
+/// `slot`, and re-sort best first.
+pub fn rescore_by_topic(searcher: &Searcher, slot: usize, matches: &mut [(f32, DocAddress)]) {
+    let field = crate::topics::score_field(slot);
+    let columns: Vec<_> = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.fast_fields().f64(&field).ok())
+        .collect();
+    for (score, addr) in matches.iter_mut() {
+        *score = columns[addr.segment_ord as usize]
+            .as_ref()
+            .and_then(|c| c.first(addr.doc_id))
+            .unwrap_or(0.0) as f32;
+    }
+    sort_ranked(matches);
 }
 
 /// Segment `text` into terms of `field`'s dictionary by greedy longest match.
@@ -853,7 +925,7 @@ pub fn all_matches(
     scoring: bool,
 ) -> anyhow::Result<Vec<(f32, DocAddress)>> {
     let mut all = searcher.search(q, &AllMatches { scoring })?;
-    all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    sort_ranked(&mut all);
     Ok(all)
 }
 
@@ -914,18 +986,17 @@ pub fn search(
     search_with_topic(handle, query, opts, None)
 }
 
-/// Restrict a search to one topic and boost by it (`search --topic`).
+/// Boost a search by one topic (`search --topic`; the restriction to the
+/// topic's sections is [`Filters::topic`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TopicBoost {
-    /// Slot of the topic (`topic_score_<slot>`).
+    /// Slot of the topic (see [`crate::topics::score_field`]).
     pub slot: usize,
-    /// Only sections scoring at least this for the topic.
-    pub min_score: f64,
     /// Added to each hit's BM25 score: `weight × topic score`.
     pub weight: f32,
 }
 
-/// [`search`], optionally restricted to and boosted by a topic's stored score.
+/// [`search`], optionally boosted by a topic's stored score.
 pub fn search_with_topic(
     handle: &IndexHandle,
     query: &Query,
@@ -1061,21 +1132,7 @@ pub fn search_chunked(
         }
     }
 
-    let mut q = full_query(&searcher, f, query, &opts.filters)?;
-    if let Some(t) = topic {
-        let field = f.topic_scores[t.slot];
-        let range = RangeQuery::new(
-            Bound::Included(Term::from_field_f64(field, t.min_score)),
-            Bound::Unbounded,
-        );
-        q = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, q),
-            (
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
-            ),
-        ]));
-    }
+    let q = full_query(&searcher, f, query, &opts.filters)?;
     // --within filters after matching, so it needs every candidate.
     let fetch = match (opts.within, opts.limit) {
         (None, Some(n)) if n > 0 => n.min(all),
@@ -1084,7 +1141,7 @@ pub fn search_chunked(
     let mut top = match topic {
         None => searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?,
         Some(t) => {
-            let name = format!("topic_score_{}", t.slot);
+            let name = crate::topics::score_field(t.slot);
             let collector =
                 TopDocs::with_limit(fetch).tweak_score(move |segment: &tantivy::SegmentReader| {
                     let column = segment.fast_fields().f64(&name).ok();
@@ -1097,8 +1154,7 @@ pub fn search_chunked(
             searcher.search(&q, &collector)?
         }
     };
-    // Deterministic ties: by document address (stable for a given index).
-    top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    sort_ranked(&mut top);
     deliver(&top, sink)
 }
 
