@@ -1,6 +1,7 @@
 //! `fazhi topics`: the taxonomy in use, with how many sections are mainly
 //! about each topic and how many mention it at all.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use clap::Args;
@@ -60,25 +61,26 @@ pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<Outcome> {
     let engine = global.engine()?;
     let taxonomy = engine.scored_taxonomy()?;
     let n = taxonomy.names.len();
-    let sections = engine.section_facts(&filters)?;
     let mut main_counts = vec![0usize; n];
     let mut cover_counts = vec![0usize; n];
     let mut mention_counts = vec![0usize; n];
-    let mut reports: Vec<std::collections::BTreeSet<&str>> = vec![Default::default(); n];
-    for s in &sections {
-        for slot in taxonomy.main_topics(&s.scores) {
+    let mut reports: Vec<HashSet<u32>> = vec![HashSet::new(); n];
+    let mut sections = 0usize;
+    engine.scan_sections(&filters, &mut |s| {
+        sections += 1;
+        for slot in taxonomy.main_topics(s.scores) {
             main_counts[slot] += 1;
         }
-        for (slot, score) in s.scores.iter().enumerate() {
-            if *score > 0.0 {
+        for (slot, &score) in s.scores.iter().enumerate() {
+            if score > 0.0 {
                 mention_counts[slot] += 1;
             }
-            if taxonomy.covers(*score) {
+            if taxonomy.covers(score) {
                 cover_counts[slot] += 1;
-                reports[slot].insert(&s.doc_id);
+                reports[slot].insert(s.report);
             }
         }
-    }
+    })?;
     let summaries: Vec<TopicSummary> = taxonomy
         .topics()
         .iter()
@@ -135,7 +137,7 @@ pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<Outcome> {
                         "{} topics ({}), {} sections. Columns: sections mainly about the topic / discussing it / mentioning it / reports discussing it",
                         n,
                         taxonomy.source(),
-                        sections.len()
+                        sections
                     ),
                     style::DIM,
                     color

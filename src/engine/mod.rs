@@ -28,9 +28,11 @@ use crate::query::{
 };
 use crate::topics::Taxonomy;
 
+pub mod overview;
 pub mod topic;
 
-pub use topic::{SectionFacts, TermCount, TopicHit, TopicRanking, rank_topic};
+pub use overview::{SectionRow, SectionScan};
+pub use topic::{TermCount, TopicHit, TopicRanking, rank_topic};
 
 /// `search --topic`: BM25 score + this × the section's topic score.
 pub const TOPIC_BOOST: f32 = 0.25;
@@ -322,10 +324,14 @@ impl Engine {
         Ok(matches)
     }
 
-    /// Every section passing `filters`, with its scores for each topic of
-    /// the (checked) taxonomy, from fast fields only.
-    pub fn section_facts(&self, filters: &Filters) -> anyhow::Result<Vec<SectionFacts>> {
+    /// Hand every section passing `filters` to `visit`, with its scores for
+    /// each topic of the (checked) taxonomy, from fast fields only.
+    pub fn scan_sections(
+        &self,
+        filters: &Filters,
+        visit: &mut dyn FnMut(SectionRow<'_>),
+    ) -> anyhow::Result<SectionScan> {
         let slots = self.scored_taxonomy()?.names.len();
-        topic::scan_sections(&self.handle, filters, slots)
+        overview::scan_sections(&self.handle, filters, slots, visit)
     }
 }

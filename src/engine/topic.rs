@@ -1,16 +1,12 @@
-//! Topic views: sections ranked by their stored score for one topic, and
-//! the per-section topic scores that `topics` and `matrix` count.
+//! Topic ranking: sections ranked by their stored score for one topic.
 //!
 //! Ranking reads only the topic's score column (scores were computed at
 //! index time); the term breakdown of each hit is recomputed from its stored
 //! text with the same taxonomy, which [`super::Engine::scored_taxonomy`]
 //! guarantees by the index's fingerprint.
 
-use std::collections::HashSet;
-
 use serde::Serialize;
-use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::columnar::StrColumn;
+use tantivy::collector::TopDocs;
 use tantivy::{DocAddress, Order, Searcher};
 
 use crate::analysis::normalize;
@@ -19,7 +15,7 @@ use crate::query::{
     Filters, Hit, INDEX_ORDER_MIN, SNIPPET_WIDTH, StoredSection, filter_query, load_section,
     map_ranked_parts, snippet, sort_ranked,
 };
-use crate::topics::{Explanation, MAX_TOPICS, Taxonomy, score_field};
+use crate::topics::{Explanation, Taxonomy, score_field};
 
 /// One term's part in a hit's score (the JSON `terms` entries).
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -40,56 +36,6 @@ pub struct TopicHit {
     pub terms: Vec<TermCount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explanation>,
-}
-
-/// What the topic views need of one section, read from fast fields only.
-#[derive(Debug, Clone)]
-pub struct SectionFacts {
-    pub doc_id: String,
-    pub bureau: Option<String>,
-    pub scores: Vec<f64>,
-}
-
-fn first_str(col: &Option<StrColumn>, doc: u32, buf: &mut String) -> Option<String> {
-    let col = col.as_ref()?;
-    let ord = col.term_ords(doc).next()?;
-    buf.clear();
-    matches!(col.ord_to_str(ord, buf), Ok(true)).then(|| buf.clone())
-}
-
-/// Every section passing `filters`, with its topic scores (`slots` of them).
-pub fn scan_sections(
-    handle: &IndexHandle,
-    filters: &Filters,
-    slots: usize,
-) -> anyhow::Result<Vec<SectionFacts>> {
-    let searcher = handle.reader.searcher();
-    let q = filter_query(&searcher, &handle.fields, filters)?;
-    let selected: HashSet<DocAddress> = searcher.search(&q, &DocSetCollector)?;
-    let mut out = Vec::with_capacity(selected.len());
-    let mut buf = String::new();
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let ff = segment.fast_fields();
-        let doc_id = ff.str("doc_id")?;
-        let bureau = ff.str("bureau")?;
-        let cols = (0..slots.min(MAX_TOPICS))
-            .map(|s| ff.f64(&score_field(s)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut docs: Vec<u32> = selected
-            .iter()
-            .filter(|a| a.segment_ord as usize == ord)
-            .map(|a| a.doc_id)
-            .collect();
-        docs.sort_unstable();
-        for doc in docs {
-            out.push(SectionFacts {
-                doc_id: first_str(&doc_id, doc, &mut buf).unwrap_or_default(),
-                bureau: first_str(&bureau, doc, &mut buf),
-                scores: cols.iter().map(|c| c.first(doc).unwrap_or(0.0)).collect(),
-            });
-        }
-    }
-    Ok(out)
 }
 
 /// Sections ranked by topic `slot` (score > 0 only), best first.
