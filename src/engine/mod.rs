@@ -173,17 +173,6 @@ impl Engine {
         })
     }
 
-    /// An engine over an index already open, with a given taxonomy (tests,
-    /// benchmarks).
-    pub fn with_handle(handle: IndexHandle, taxonomy: Taxonomy) -> Engine {
-        Engine {
-            handle,
-            corpus: PathBuf::new(),
-            taxonomy_file: None,
-            taxonomy: OnceLock::from(taxonomy),
-        }
-    }
-
     pub fn handle(&self) -> &IndexHandle {
         &self.handle
     }
@@ -260,16 +249,6 @@ impl Engine {
             weight: TOPIC_BOOST,
         });
         query::search_chunked(&self.handle, &req.query, &opts, boost, chunk, sink)
-    }
-
-    /// [`Engine::search`], every hit in one list.
-    pub fn search_all(&self, req: &SearchRequest) -> anyhow::Result<Vec<Hit>> {
-        let mut hits = Vec::new();
-        self.search(req, usize::MAX, &mut |chunk| {
-            hits.extend(chunk);
-            Ok(())
-        })?;
-        Ok(hits)
     }
 
     /// A topic's sections, best first, to `sink` at most `chunk` at a time;
