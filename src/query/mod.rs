@@ -12,10 +12,10 @@
 //! (pruned pages), [`load`] (stored sections in index order), [`hit`] (the
 //! records) and [`snippet`]; this file runs a search with them.
 
-use tantivy::DocAddress;
 use tantivy::collector::TopDocs;
+use tantivy::{DocAddress, Searcher};
 
-use crate::index::IndexHandle;
+use crate::index::{Fields, IndexHandle};
 
 pub mod filters;
 pub mod hit;
@@ -100,119 +100,167 @@ pub fn search_chunked(
     chunk: usize,
     sink: &mut dyn FnMut(Vec<Hit>) -> anyhow::Result<()>,
 ) -> anyhow::Result<usize> {
-    let searcher = handle.reader.searcher();
-    let f = &handle.fields;
-    let all = (searcher.num_docs() as usize).max(1);
-    let needles: Vec<&str> = query
-        .positive_atoms()
-        .map(|a| a.normalized.as_str())
-        .collect();
-    // Ranked candidates → hits, skipping those that fail `--within`.
-    let to_hit = |score: f32, s: StoredSection| -> Option<Hit> {
-        let text = s.text();
-        let within = opts.within.is_none_or(|w| matches_within(query, &text, w));
-        within.then(|| make_hit(0, score, s, &text, query, &needles))
+    let run = SearchRun {
+        searcher: handle.reader.searcher(),
+        f: &handle.fields,
+        query,
+        opts,
+        needles: query
+            .positive_atoms()
+            .map(|a| a.normalized.as_str())
+            .collect(),
+        chunk,
     };
-    // A page: one by one in rank order, up to the limit.
-    let page = |top: &[(f32, DocAddress)]| -> anyhow::Result<Vec<Hit>> {
+    if let Some(hits) = run.pruned_page(topic)? {
+        let n = hits.len();
+        sink(hits)?;
+        return Ok(n);
+    }
+    let top = run.ranked(topic)?;
+    run.deliver(&top, sink)
+}
+
+/// One search under way: what each of its stages needs.
+struct SearchRun<'a> {
+    searcher: Searcher,
+    f: &'a Fields,
+    query: &'a Query,
+    opts: &'a SearchOptions,
+    /// The query's positive strings, normalised (for snippets).
+    needles: Vec<&'a str>,
+    chunk: usize,
+}
+
+impl SearchRun<'_> {
+    /// Sections in the index (at least 1): the "all" of a limit.
+    fn all(&self) -> usize {
+        (self.searcher.num_docs() as usize).max(1)
+    }
+
+    /// A ranked candidate as a hit, or `None` when it fails `--within`.
+    fn to_hit(&self, score: f32, s: StoredSection) -> Option<Hit> {
+        let text = s.text();
+        let within = (self.opts.within).is_none_or(|w| matches_within(self.query, &text, w));
+        within.then(|| make_hit(0, score, s, &text, self.query, &self.needles))
+    }
+
+    /// A page: candidates loaded one by one in rank order, up to the limit.
+    fn page(&self, top: &[(f32, DocAddress)]) -> anyhow::Result<Vec<Hit>> {
         let mut hits = Vec::new();
         for &(score, addr) in top {
-            if opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
+            if self.opts.limit.is_some_and(|n| n > 0 && hits.len() >= n) {
                 break;
             }
-            if let Some(mut hit) = to_hit(score, load_section(&searcher, f, addr)?) {
+            if let Some(mut hit) = self.to_hit(score, load_section(&self.searcher, self.f, addr)?) {
                 hit.rank = hits.len() + 1;
                 hits.push(hit);
             }
         }
         Ok(hits)
-    };
-    // Every candidate may be a hit: in index order (see `map_sections`),
-    // a chunk at a time.
-    let deliver = |top: &[(f32, DocAddress)],
-                   sink: &mut dyn FnMut(Vec<Hit>) -> anyhow::Result<()>|
-     -> anyhow::Result<usize> {
-        // A short page, or one that stops before the end of the list.
-        let page_only = opts
-            .limit
-            .is_some_and(|n| n > 0 && (n < top.len() || n < INDEX_ORDER_MIN));
+    }
+
+    /// Hand the hits of ranked candidates `top` to `sink`: a short page (or
+    /// one that stops before the end of the list) one by one, otherwise
+    /// every candidate in index order (see `map_sections`), a chunk at a
+    /// time. Returns how many.
+    fn deliver(
+        &self,
+        top: &[(f32, DocAddress)],
+        sink: &mut dyn FnMut(Vec<Hit>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<usize> {
+        let page_only =
+            (self.opts.limit).is_some_and(|n| n > 0 && (n < top.len() || n < INDEX_ORDER_MIN));
         if page_only {
-            let hits = page(top)?;
+            let hits = self.page(top)?;
             let n = hits.len();
             sink(hits)?;
             return Ok(n);
         }
         let addrs: Vec<DocAddress> = top.iter().map(|&(_, a)| a).collect();
         let mut delivered = 0;
-        let map = |i: usize, s: StoredSection| to_hit(top[i].0, s);
-        map_ranked_parts(&searcher, f, &addrs, chunk, map, &mut |mut hits| {
-            // Candidates rejected by `--within` leave no gap in the ranks.
-            for hit in &mut hits {
-                delivered += 1;
-                hit.rank = delivered;
-            }
-            sink(hits)
-        })
-    };
+        let map = |i: usize, s: StoredSection| self.to_hit(top[i].0, s);
+        map_ranked_parts(
+            &self.searcher,
+            self.f,
+            &addrs,
+            self.chunk,
+            map,
+            &mut |mut hits| {
+                // Candidates rejected by `--within` leave no gap in the ranks.
+                for hit in &mut hits {
+                    delivered += 1;
+                    hit.rank = delivered;
+                }
+                sink(hits)
+            },
+        )
+    }
 
-    // A page of results for strings that match very many sections: let the
-    // ranking drive (see `topk`). Filters usually make the matches few, and
-    // then the plain evaluation, driven by the smallest posting list, is
-    // faster. `--within` rejects some candidates after loading them: one
-    // try with a few candidates more, then every candidate.
-    if let Some(limit) = opts.limit.filter(|&n| n > 0 && n < all)
-        && topic.is_none()
-        && opts.filters.is_empty()
-        && topk::worth_pruning(&searcher, f, query)
-    {
+    /// A page of results for strings that match very many sections, with
+    /// the ranking driving (see `topk`); `None` when that does not apply
+    /// or did not fill the page. Filters usually make the matches few, and
+    /// then the plain evaluation, driven by the smallest posting list, is
+    /// faster. `--within` rejects some candidates after loading them: one
+    /// try with a few candidates more, then every candidate.
+    fn pruned_page(&self, topic: Option<TopicBoost>) -> anyhow::Result<Option<Vec<Hit>>> {
+        let (opts, all) = (self.opts, self.all());
+        let Some(limit) = opts.limit.filter(|&n| n > 0 && n < all) else {
+            return Ok(None);
+        };
+        if topic.is_some()
+            || !opts.filters.is_empty()
+            || !topk::worth_pruning(&self.searcher, self.f, self.query)
+        {
+            return Ok(None);
+        }
         let k = if opts.within.is_some() {
             limit.saturating_mul(4).min(all)
         } else {
             limit
         };
-        let top = topk::top_k(&searcher, f, query, &opts.filters, k)?;
+        let top = topk::top_k(&self.searcher, self.f, self.query, &opts.filters, k)?;
         let exhausted = top.len() < k;
         let hits = if opts.within.is_some() {
-            page(&top)?
+            self.page(&top)?
         } else {
             let mut hits = Vec::new();
-            deliver(&top, &mut |chunk| {
+            self.deliver(&top, &mut |chunk| {
                 hits.extend(chunk);
                 Ok(())
             })?;
             hits
         };
-        if hits.len() >= limit || exhausted {
-            let n = hits.len();
-            sink(hits)?;
-            return Ok(n);
-        }
+        Ok((hits.len() >= limit || exhausted).then_some(hits))
     }
 
-    let q = full_query(&searcher, f, query, &opts.filters)?;
-    // --within filters after matching, so it needs every candidate.
-    let fetch = match (opts.within, opts.limit) {
-        (None, Some(n)) if n > 0 => n.min(all),
-        _ => all,
-    };
-    let mut top = match topic {
-        None => searcher.search(&q, &TopDocs::with_limit(fetch).order_by_score())?,
-        Some(t) => {
-            let name = crate::topics::score_field(t.slot);
-            let collector =
-                TopDocs::with_limit(fetch).tweak_score(move |segment: &tantivy::SegmentReader| {
-                    let column = segment.fast_fields().f64(&name).ok();
-                    move |doc: tantivy::DocId, score: tantivy::Score| {
-                        score
-                            + t.weight
-                                * column.as_ref().and_then(|c| c.first(doc)).unwrap_or(0.0) as f32
-                    }
-                });
-            searcher.search(&q, &collector)?
-        }
-    };
-    sort_ranked(&mut top);
-    deliver(&top, sink)
+    /// Every candidate worth loading, best first: the page asked for, or
+    /// all matches (`--limit 0`, and `--within`, which filters after
+    /// matching); with a topic, BM25 plus the boost.
+    fn ranked(&self, topic: Option<TopicBoost>) -> anyhow::Result<Vec<(f32, DocAddress)>> {
+        let q = full_query(&self.searcher, self.f, self.query, &self.opts.filters)?;
+        let fetch = match (self.opts.within, self.opts.limit) {
+            (None, Some(n)) if n > 0 => n.min(self.all()),
+            _ => self.all(),
+        };
+        let mut top = match topic {
+            None => (self.searcher).search(&q, &TopDocs::with_limit(fetch).order_by_score())?,
+            Some(t) => {
+                let name = crate::topics::score_field(t.slot);
+                let boosted = TopDocs::with_limit(fetch).tweak_score(
+                    move |segment: &tantivy::SegmentReader| {
+                        let column = segment.fast_fields().f64(&name).ok();
+                        move |doc: tantivy::DocId, score: tantivy::Score| {
+                            let topic = column.as_ref().and_then(|c| c.first(doc));
+                            score + t.weight * topic.unwrap_or(0.0) as f32
+                        }
+                    },
+                );
+                self.searcher.search(&q, &boosted)?
+            }
+        };
+        sort_ranked(&mut top);
+        Ok(top)
+    }
 }
 
 #[cfg(test)]
