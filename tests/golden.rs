@@ -292,6 +292,8 @@ const CASES: &[Case] = &[
     ),
     // overviews
     stdout("stats.json", &["stats", "-f", "json"]),
+    stdout("topics-table", &["topics", "--terms"]),
+    stdout("matrix-table", &["matrix"]),
     stdout("topics.json", &["topics", "-f", "json"]),
     stdout("topics.csv", &["topics", "-f", "csv"]),
     stdout(
