@@ -146,13 +146,18 @@ fn compute(
     #[derive(Default)]
     struct Acc {
         reports: HashSet<u32>,
+        last_report: Option<u32>,
         sections: usize,
         /// Per entry of `slots`.
         counts: Vec<usize>,
     }
     impl Acc {
         fn add(&mut self, report: u32, covered: &[bool]) {
-            self.reports.insert(report);
+            // A report's sections come together: insert once per run.
+            if self.last_report != Some(report) {
+                self.reports.insert(report);
+                self.last_report = Some(report);
+            }
             self.sections += 1;
             self.counts.resize(covered.len(), 0);
             for (n, &c) in self.counts.iter_mut().zip(covered) {

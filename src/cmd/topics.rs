@@ -96,6 +96,7 @@ fn summarize(
     let mut cover_counts = vec![0usize; n];
     let mut mention_counts = vec![0usize; n];
     let mut reports: Vec<HashSet<u32>> = vec![HashSet::new(); n];
+    let mut last_report: Vec<Option<u32>> = vec![None; n];
     let mut sections = 0usize;
     engine.scan_sections(filters, &mut |s| {
         sections += 1;
@@ -108,7 +109,11 @@ fn summarize(
             }
             if taxonomy.covers(score) {
                 cover_counts[slot] += 1;
-                reports[slot].insert(s.report);
+                // A report's sections come together: insert once per run.
+                if last_report[slot] != Some(s.report) {
+                    reports[slot].insert(s.report);
+                    last_report[slot] = Some(s.report);
+                }
             }
         }
     })?;

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use tantivy::DocAddress;
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
 
 use crate::index::IndexHandle;
 use crate::query::{Filters, all_matches, filter_query};
@@ -88,8 +88,8 @@ pub fn scan_sections(
     let (mut reports, mut bureaus) = (Numbering::default(), Numbering::default());
     let mut report_ords = vec![None; BLOCK];
     let mut bureau_ords = vec![None; BLOCK];
-    let mut values = vec![vec![None; BLOCK]; slots];
-    let mut scores = vec![0.0; slots];
+    let mut dense: Vec<f64> = Vec::new();
+    let mut scratch = Scratch::default();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let docs: Vec<u32> = match &selected {
             None => segment.doc_ids_alive().collect(),
@@ -110,13 +110,8 @@ pub fn scan_sections(
             let n = block.len();
             read_ords(&doc_id, block, &mut report_ords[..n]);
             read_ords(&bureau, block, &mut bureau_ords[..n]);
-            for (column, out) in columns.iter().zip(values.iter_mut()) {
-                column.first_vals(block, &mut out[..n]);
-            }
+            read_scores(&columns, block, &mut dense, &mut scratch);
             for i in 0..n {
-                for (score, vals) in scores.iter_mut().zip(&values) {
-                    *score = vals[i].unwrap_or(0.0);
-                }
                 let report = match report_ords[i] {
                     Some(o) => report_ids[o as usize],
                     None => reports.id(""),
@@ -124,7 +119,7 @@ pub fn scan_sections(
                 visit(SectionRow {
                     report,
                     bureau: bureau_ords[i].map(|o| bureau_ids[o as usize]),
-                    scores: &scores,
+                    scores: &dense[i * slots..(i + 1) * slots],
                 });
             }
         }
@@ -132,6 +127,70 @@ pub fn scan_sections(
     Ok(SectionScan {
         bureaus: bureaus.names,
     })
+}
+
+/// Buffers of [`read_scores`], reused from block to block.
+#[derive(Default)]
+struct Scratch {
+    values: Vec<f64>,
+    docs: Vec<u32>,
+    firsts: Vec<Option<f64>>,
+}
+
+/// The scores of the docs of `block` (ascending) for each column into
+/// `dense`, one row of `columns.len()` per doc (0 where a doc has none).
+///
+/// The score columns are sparse (a section has values only for the topics
+/// it touches): when the block's docs are dense enough, each column's
+/// values for the block's doc range are read in one run and placed by
+/// their doc ids (work in proportion to the values); otherwise each doc is
+/// looked up (`first_vals`).
+fn read_scores(
+    columns: &[Column<f64>],
+    block: &[u32],
+    dense: &mut Vec<f64>,
+    scratch: &mut Scratch,
+) {
+    let (n, slots) = (block.len(), columns.len());
+    dense.clear();
+    dense.resize(n * slots, 0.0);
+    let (Some(&first), Some(&last)) = (block.first(), block.last()) else {
+        return;
+    };
+    let dense_enough = ((last - first) as usize) < 2 * n;
+    for (slot, column) in columns.iter().enumerate() {
+        let by_range = dense_enough
+            && matches!(
+                column.index,
+                ColumnIndex::Full | ColumnIndex::Optional(_) | ColumnIndex::Empty { .. }
+            );
+        if !by_range {
+            scratch.firsts.resize(n, None);
+            column.first_vals(block, &mut scratch.firsts[..n]);
+            for (i, v) in scratch.firsts[..n].iter().enumerate() {
+                dense[i * slots + slot] = v.unwrap_or(0.0);
+            }
+            continue;
+        }
+        let rows = column.index.docid_range_to_rowids(first..last + 1);
+        scratch.values.resize(rows.len(), 0.0);
+        column
+            .values
+            .get_range(u64::from(rows.start), &mut scratch.values[..rows.len()]);
+        scratch.docs.clear();
+        scratch.docs.extend(rows);
+        column.index.select_batch_in_place(first, &mut scratch.docs);
+        // Both ascend: walk them together.
+        let mut i = 0;
+        for (&doc, &v) in scratch.docs.iter().zip(&scratch.values) {
+            while i < n && block[i] < doc {
+                i += 1;
+            }
+            if i < n && block[i] == doc {
+                dense[i * slots + slot] = v;
+            }
+        }
+    }
 }
 
 /// The first term ordinal of each doc of `block` in a string column.
