@@ -16,6 +16,7 @@ pub mod analysis;
 pub mod bureau_id;
 pub mod bureaus;
 pub mod cmd;
+pub mod engine;
 pub mod export;
 pub mod index;
 pub mod ingest;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use fazhi::cmd::topic::{TopicRanking, rank_topic};
+use fazhi::engine::{TopicRanking, rank_topic};
 use fazhi::query::{
     Filters, Hit, SearchOptions, Within, parse::parse, search_chunked, search_with_topic,
 };
@@ -81,7 +81,7 @@ fn topic_chunks_make_up_the_whole_list() {
         };
         let chunks = chunks_of(3, |sink| ranking.run(&filters, None, 3, sink));
         let joined: Vec<_> = chunks.into_iter().flatten().collect();
-        let key = |h: &fazhi::cmd::topic::TopicHit| {
+        let key = |h: &fazhi::engine::TopicHit| {
             (
                 h.hit.rank,
                 h.hit.section_id.clone(),

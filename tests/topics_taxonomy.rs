@@ -100,7 +100,7 @@ fn broken_files_name_the_line() {
 #[test]
 fn too_many_topics_is_an_error() {
     let mut text = String::new();
-    for i in 0..=fazhi::index::MAX_TOPICS {
+    for i in 0..=fazhi::topics::MAX_TOPICS {
         text.push_str(&format!(
             "[[topic]]\nname = \"t{i}\"\n[topic.terms]\n\"词{i}\" = 1\n"
         ));

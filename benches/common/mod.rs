@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub mod gen_corpus;
 
 use fazhi::bureaus::{BureauOptions, bureaus};
-use fazhi::cmd::topic::rank_topic;
+use fazhi::engine::rank_topic;
 use fazhi::index::{BuildOptions, IndexHandle};
 use fazhi::query::{Filters, SearchOptions, Within, parse::parse, search};
 use fazhi::topics::Taxonomy;

@@ -2,16 +2,14 @@
 //! (see [`crate::bureaus`]); `--all` also lists those that do not.
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
 
-use super::{FilterArgs, Global, parse_query_or_exit};
-use crate::bureaus::{BureauOptions, BureauRow, bureaus, expand_synonyms};
-use crate::index::open_or_build;
+use super::{FilterArgs, Global, Outcome};
+use crate::bureaus::BureauRow;
+use crate::engine::{BureauRequest, parse_query};
 use crate::output::{Format, mark, paint, style, use_color, write_delimited, write_json};
-use crate::topics::Taxonomy;
 
 #[derive(Debug, Args)]
 pub struct BureausArgs {
@@ -20,6 +18,9 @@ pub struct BureausArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
+    /// Only sections that discuss this topic (name or alias, see `fazhi topics`).
+    #[arg(long)]
+    pub topic: Option<String>,
     /// Also list the bureaus that do not mention it (sections 0).
     #[arg(long)]
     pub all: bool,
@@ -40,27 +41,17 @@ pub struct BureausArgs {
 /// Rows printed unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 50;
 
-pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let mut query = match parse_query_or_exit(&args.query.join(" ")) {
-        Ok(q) => q,
-        Err(code) => return Ok(code),
-    };
-    let filters = match args.filters.to_filters() {
-        Ok(f) => f,
-        Err(msg) => return Ok(super::fail(msg)),
-    };
-    if args.synonyms {
-        let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
-        query = expand_synonyms(&query, |t| taxonomy.synonyms_of(t));
-    }
-    let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
-    let opts = BureauOptions {
-        filters,
+pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<Outcome> {
+    let req = BureauRequest {
+        query: parse_query(&args.query.join(" "))?,
+        filters: args.filters.to_filters()?,
+        topic: args.topic.clone(),
+        synonyms: args.synonyms,
         all: args.all,
         limit: (args.limit > 0).then_some(args.limit),
         snippets: !args.no_snippet,
     };
-    let table = bureaus(&handle, &query, &opts)?;
+    let table = global.engine()?.bureaus(&req)?;
     print_rows(&table.rows, args.format)?;
     let more = table.total - table.rows.len();
     if more > 0 {
@@ -77,10 +68,10 @@ pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<ExitCode> {
             eprintln!("fazhi: no bureau mentions it");
         }
         if !args.all {
-            return Ok(ExitCode::from(1));
+            return Ok(Outcome::NoHits);
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Done)
 }
 
 /// A flat row for CSV/TSV.

@@ -1,11 +1,10 @@
 //! `fazhi index`: build or update the index from the corpus.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use clap::Args;
 
-use super::Global;
+use super::{Global, Outcome};
 use crate::index::{BuildOptions, build};
 use crate::topics::Taxonomy;
 
@@ -19,7 +18,7 @@ pub struct IndexArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<ExitCode> {
+pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<Outcome> {
     // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
     let mut out = std::io::stdout().lock();
     let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
@@ -34,5 +33,5 @@ pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<ExitCode> {
     if !args.quiet {
         writeln!(out, "{}", summary.describe())?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Done)
 }

@@ -9,17 +9,17 @@
 //! also describes its 法律顾问 counts for both). `--topics a,b,c` picks the
 //! columns.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::topic::{open_scored, scan_sections};
-use super::{FilterArgs, Global};
+use super::{FilterArgs, Global, Outcome};
+use crate::engine::Engine;
+use crate::query::Filters;
 use crate::topics::Taxonomy;
 
 /// Output formats of the matrix.
@@ -87,35 +87,30 @@ fn share(n: usize, of: usize) -> f64 {
     }
 }
 
-pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let filters = match args.filters.to_filters() {
-        Ok(f) => f,
-        Err(msg) => return Ok(super::fail(msg)),
-    };
+pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
+    let filters = args.filters.to_filters()?;
     let wanted: Vec<String> = args
         .only
         .iter()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    let (handle, taxonomy) = open_scored(global)?;
+    let engine = global.engine()?;
+    let taxonomy = engine.scored_taxonomy()?;
     let mut slots: Vec<usize> = Vec::new();
     for name in &wanted {
-        match super::topic::resolve_topic(&taxonomy, name) {
-            Ok(slot) if !slots.contains(&slot) => slots.push(slot),
-            Ok(_) => {}
-            Err(code) => return Ok(code),
+        let slot = engine.resolve_topic(name)?;
+        if !slots.contains(&slot) {
+            slots.push(slot);
         }
     }
     if slots.is_empty() {
         slots = (0..taxonomy.names.len()).collect();
     }
-    let sections = scan_sections(&handle, &filters, taxonomy.names.len())?;
-    if sections.is_empty() {
+    let Some(matrix) = compute(&engine, taxonomy, &slots, &filters)? else {
         eprintln!("fazhi: no sections match the filters");
-        return Ok(ExitCode::from(1));
-    }
-    let matrix = compute(&taxonomy, &slots, &sections);
+        return Ok(Outcome::NoHits);
+    };
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
         MatrixFormat::Table => write_table(&mut buf, &matrix)?,
@@ -137,36 +132,78 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<ExitCode> {
             out.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Done)
 }
 
-/// Count main-topic sections per bureau for the chosen topic slots.
-pub(crate) fn compute(
+/// Count the sections discussing each chosen topic (`slots`) per bureau,
+/// over the sections passing `filters`; `None` when none does.
+fn compute(
+    engine: &Engine,
     taxonomy: &Taxonomy,
     slots: &[usize],
-    sections: &[super::topic::SectionFacts],
-) -> Matrix {
+    filters: &Filters,
+) -> anyhow::Result<Option<Matrix>> {
     #[derive(Default)]
-    struct Acc<'a> {
-        reports: BTreeSet<&'a str>,
+    struct Acc {
+        reports: HashSet<u32>,
+        last_report: Option<u32>,
         sections: usize,
-        counts: BTreeMap<usize, usize>,
+        /// Per entry of `slots`.
+        counts: Vec<usize>,
     }
-    let mut by_bureau: BTreeMap<&str, Acc> = BTreeMap::new();
-    let mut total = Acc::default();
-    for s in sections {
-        let bureau = s.bureau.as_deref().unwrap_or(UNKNOWN_BUREAU);
-        let main: Vec<usize> = slots
-            .iter()
-            .copied()
-            .filter(|&slot| taxonomy.covers(s.scores[slot]))
-            .collect();
-        for acc in [by_bureau.entry(bureau).or_default(), &mut total] {
-            acc.reports.insert(&s.doc_id);
-            acc.sections += 1;
-            for slot in &main {
-                *acc.counts.entry(*slot).or_default() += 1;
+    impl Acc {
+        fn add(&mut self, report: u32, covered: &[bool]) {
+            // A report's sections come together: insert once per run.
+            if self.last_report != Some(report) {
+                self.reports.insert(report);
+                self.last_report = Some(report);
             }
+            self.sections += 1;
+            self.counts.resize(covered.len(), 0);
+            for (n, &c) in self.counts.iter_mut().zip(covered) {
+                *n += usize::from(c);
+            }
+        }
+    }
+    // By bureau number, and the sections without a bureau.
+    let mut by_bureau: Vec<Acc> = Vec::new();
+    let mut unknown = Acc::default();
+    let mut total = Acc::default();
+    let mut covered = vec![false; slots.len()];
+    let scan = engine.scan_sections(filters, &mut |s| {
+        for (c, &slot) in covered.iter_mut().zip(slots) {
+            *c = taxonomy.covers(s.scores[slot]);
+        }
+        let acc = match s.bureau {
+            Some(b) => {
+                let b = b as usize;
+                if by_bureau.len() <= b {
+                    by_bureau.resize_with(b + 1, Acc::default);
+                }
+                &mut by_bureau[b]
+            }
+            None => &mut unknown,
+        };
+        acc.add(s.report, &covered);
+        total.add(s.report, &covered);
+    })?;
+    if total.sections == 0 {
+        return Ok(None);
+    }
+    // Rows by name; a bureau literally named UNKNOWN_BUREAU shares the row.
+    let mut named: BTreeMap<&str, Acc> = BTreeMap::new();
+    let rows = by_bureau
+        .into_iter()
+        .enumerate()
+        .map(|(b, acc)| (scan.bureaus[b].as_str(), acc))
+        .chain([(UNKNOWN_BUREAU, unknown)]);
+    for (name, acc) in rows.filter(|(_, acc)| acc.sections > 0) {
+        let merged = named.entry(name).or_default();
+        merged.sections += acc.sections;
+        merged.reports.extend(acc.reports);
+        merged.counts.resize(slots.len(), 0);
+        for (n, c) in merged.counts.iter_mut().zip(acc.counts) {
+            *n += c;
         }
     }
     let row = |bureau: &str, acc: &Acc| Row {
@@ -175,8 +212,9 @@ pub(crate) fn compute(
         sections: acc.sections,
         cells: slots
             .iter()
-            .map(|slot| {
-                let n = acc.counts.get(slot).copied().unwrap_or(0);
+            .enumerate()
+            .map(|(i, slot)| {
+                let n = acc.counts.get(i).copied().unwrap_or(0);
                 Cell {
                     topic: taxonomy.names[*slot].clone(),
                     sections: n,
@@ -185,11 +223,11 @@ pub(crate) fn compute(
             })
             .collect(),
     };
-    Matrix {
+    Ok(Some(Matrix {
         topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
-        bureaus: by_bureau.iter().map(|(b, acc)| row(b, acc)).collect(),
+        bureaus: named.iter().map(|(b, acc)| row(b, acc)).collect(),
         total: row("(全部)", &total),
-    }
+    }))
 }
 
 /// Terminal columns of a string (CJK and other wide characters count 2).

@@ -1,12 +1,18 @@
-//! Subcommands, one file each. Every `run` returns the process exit code:
-//! 0 ok, 1 no hits, 2 usage or input error (see README "Exit codes").
+//! Subcommands, one file each, thin: arguments → a request to the
+//! [`Engine`] → output. No command module uses another; what two need is
+//! in the library or here.
+//!
+//! Every `run` returns an [`Outcome`] or an error, and [`run`] alone turns
+//! them into the exit code: 0 ok, 1 no hits, 2 usage or input error (see
+//! README "Exit codes").
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::query::{Filters, Query, parse_years};
+use crate::engine::{self, Engine};
+use crate::query::{Filters, parse_years};
 
 pub mod bureaus;
 pub mod export;
@@ -33,6 +39,35 @@ pub struct Global {
     pub taxonomy: Option<PathBuf>,
 }
 
+impl Global {
+    /// The engine over this invocation's index (built first when missing).
+    pub fn engine(&self) -> anyhow::Result<Engine> {
+        Engine::open(&self.index, &self.corpus, self.taxonomy.as_deref())
+    }
+}
+
+/// How a command ended, when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Done,
+    /// Exit 1: nothing matched.
+    NoHits,
+    /// Exit 2: some inputs failed; each was reported on stderr.
+    Incomplete,
+}
+
+impl Outcome {
+    /// `Done` when something was found, else `NoHits`.
+    pub fn found(n: usize) -> Outcome {
+        if n == 0 {
+            Outcome::NoHits
+        } else {
+            Outcome::Done
+        }
+    }
+}
+
 /// Filters shared by the listing commands.
 #[derive(Debug, Clone, Default, Args)]
 pub struct FilterArgs {
@@ -54,13 +89,18 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    pub fn to_filters(&self) -> Result<Filters, String> {
+    pub fn to_filters(&self) -> Result<Filters, engine::Error> {
         Ok(Filters {
             bureau: self.bureau.clone(),
             province: self.province.clone(),
             city: self.city.clone(),
             county: self.county.clone(),
-            years: self.year.as_deref().map(parse_years).transpose()?,
+            years: self
+                .year
+                .as_deref()
+                .map(parse_years)
+                .transpose()
+                .map_err(engine::Error::BadRequest)?,
             topic: None,
         })
     }
@@ -104,21 +144,6 @@ pub enum Command {
     Export(export::ExportArgs),
 }
 
-/// Print a one-line error and return exit code 2.
-pub fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("fazhi: {message}");
-    ExitCode::from(2)
-}
-
-/// Parse a query, or print the error with a pointer and return exit code 2.
-pub fn parse_query_or_exit(text: &str) -> Result<Query, ExitCode> {
-    crate::query::parse::parse(text).map_err(|e| {
-        eprintln!("fazhi: {e}");
-        eprintln!("{}", e.pointer());
-        ExitCode::from(2)
-    })
-}
-
 pub fn run(cli: Cli) -> ExitCode {
     let global = cli.global;
     let result = match cli.command {
@@ -134,8 +159,16 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export(args) => export::run(args, &global),
     };
     match result {
-        Ok(code) => code,
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::NoHits) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(2),
         Err(err) if crate::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => fail(format!("{err:#}")),
+        Err(err) => {
+            eprintln!("fazhi: {err:#}");
+            if let Some(engine::Error::BadQuery(e)) = err.downcast_ref() {
+                eprintln!("{}", e.pointer());
+            }
+            ExitCode::from(2)
+        }
     }
 }

@@ -9,11 +9,10 @@
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::Args;
 
-use super::Global;
+use super::{Global, Outcome};
 use crate::report::{Report, Section, parse_report};
 
 #[derive(Debug, Args)]
@@ -26,7 +25,7 @@ pub struct ParseArgs {
     pub format: String,
 }
 
-pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<ExitCode> {
+pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<Outcome> {
     let mut reports = Vec::new();
     let mut failed = false;
     for path in &args.files {
@@ -55,9 +54,9 @@ pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<ExitCode> {
         writeln!(std::io::stdout().lock(), "{out}")?;
     }
     Ok(if failed {
-        ExitCode::from(2)
+        Outcome::Incomplete
     } else {
-        ExitCode::SUCCESS
+        Outcome::Done
     })
 }
 

@@ -1,16 +1,11 @@
 //! `fazhi search QUERY`: ranked sections matching a query.
 
-use std::process::ExitCode;
-
 use clap::{Args, ValueEnum};
 
-use super::{FilterArgs, Global, parse_query_or_exit};
-use crate::index::open_or_build;
+use super::{FilterArgs, Global, Outcome};
+use crate::engine::{SearchRequest, parse_query};
 use crate::output::{Format, ListPrinter, print_hit_chunk};
-use crate::query::{LIST_CHUNK, SearchOptions, TopicBoost, Within, search_chunked};
-
-/// `search --topic`: BM25 score + this × the section's topic score.
-const TOPIC_BOOST: f32 = 0.25;
+use crate::query::{LIST_CHUNK, Within};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum WithinArg {
@@ -41,53 +36,26 @@ pub struct SearchArgs {
     pub format: Format,
 }
 
-pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let query = match parse_query_or_exit(&args.query.join(" ")) {
-        Ok(q) => q,
-        Err(code) => return Ok(code),
-    };
-    let filters = match args.filters.to_filters() {
-        Ok(f) => f,
-        Err(msg) => return Ok(super::fail(msg)),
-    };
-    let (handle, topic) = match &args.topic {
-        None => (
-            open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?,
-            None,
-        ),
-        Some(name) => {
-            let (handle, taxonomy) = super::topic::open_scored(global)?;
-            let slot = match super::topic::resolve_topic(&taxonomy, name) {
-                Ok(slot) => slot,
-                Err(code) => return Ok(code),
-            };
-            let boost = TopicBoost {
-                slot,
-                min_score: taxonomy.scoring().main_min,
-                weight: TOPIC_BOOST,
-            };
-            (handle, Some(boost))
-        }
-    };
-    let opts = SearchOptions {
-        filters,
-        limit: (args.limit > 0).then_some(args.limit),
+pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<Outcome> {
+    let req = SearchRequest {
+        query: parse_query(&args.query.join(" "))?,
+        filters: args.filters.to_filters()?,
+        topic: args.topic.clone(),
         within: args.within.map(|w| match w {
             WithinArg::Sentence => Within::Sentence,
             WithinArg::Paragraph => Within::Paragraph,
         }),
+        limit: (args.limit > 0).then_some(args.limit),
     };
+    let engine = global.engine()?;
     let stdout = std::io::stdout();
     let mut printer = ListPrinter::new(std::io::BufWriter::new(stdout.lock()), args.format);
-    let hits = search_chunked(&handle, &query, &opts, topic, LIST_CHUNK, &mut |chunk| {
+    let hits = engine.search(&req, LIST_CHUNK, &mut |chunk| {
         print_hit_chunk(&mut printer, &chunk)
     })?;
     printer.finish()?;
-    if hits == 0 {
-        if args.format == Format::Table {
-            eprintln!("fazhi: no sections match");
-        }
-        return Ok(ExitCode::from(1));
+    if hits == 0 && args.format == Format::Table {
+        eprintln!("fazhi: no sections match");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::found(hits))
 }

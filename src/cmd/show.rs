@@ -4,15 +4,15 @@
 //! path with an optional line (`corpus/report.txt:58`, as search prints it).
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use clap::Args;
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Term};
 
-use super::Global;
-use crate::index::{IndexHandle, open_or_build};
+use super::{Global, Outcome};
+use crate::engine;
+use crate::index::IndexHandle;
 use crate::output::{paint, style, use_color};
 use crate::query::{StoredSection, load_section};
 
@@ -80,30 +80,32 @@ fn resolve(handle: &IndexHandle, id: &str) -> anyhow::Result<(Vec<StoredSection>
     Ok((all, focus))
 }
 
-pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
+pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<Outcome> {
     // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
     let mut out = std::io::stdout().lock();
-    let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
-    let (sections, focus) = resolve(&handle, &args.id)?;
+    let engine = global.engine()?;
+    let (sections, focus) = resolve(engine.handle(), &args.id)?;
     if sections.is_empty() {
-        return Ok(super::fail(format!(
+        return Err(engine::Error::BadRequest(format!(
             "{}: no such section, report or path in the index",
             args.id
-        )));
+        ))
+        .into());
     }
     let shown: Vec<&StoredSection> = match &focus {
         Some(id) => sections.iter().filter(|s| &s.section_id == id).collect(),
         None => sections.iter().collect(),
     };
     if shown.is_empty() {
-        return Ok(super::fail(format!(
+        return Err(engine::Error::BadRequest(format!(
             "{}: no such section in the index",
             args.id
-        )));
+        ))
+        .into());
     }
     if args.format == "json" {
         writeln!(out, "{}", serde_json::to_string_pretty(&shown)?)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Outcome::Done);
     }
     let color = use_color();
     let first = shown[0];
@@ -198,7 +200,7 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Done)
 }
 
 fn heading_or_preamble(s: &StoredSection) -> &str {

@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
 
-use super::Global;
-use crate::index::{open_or_build, scan};
+use super::{Global, Outcome};
+use crate::index::scan;
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -73,10 +72,11 @@ fn dir_size(dir: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
-pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
+pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
     let mut out = std::io::stdout().lock();
-    let handle = open_or_build(&global.index, &global.corpus, global.taxonomy.as_deref())?;
+    let engine = global.engine()?;
+    let handle = engine.handle();
     let searcher = handle.reader.searcher();
     let reports = scan::reports(&searcher)?;
     let mut years = BTreeMap::new();
@@ -107,7 +107,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
     };
     if args.format == "json" {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Outcome::Done);
     }
     writeln!(out, "reports   {}", stats.reports)?;
     writeln!(out, "sections  {}", stats.sections)?;
@@ -136,5 +136,5 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<ExitCode> {
             writeln!(out, "  {:>10.3} MB  {part}", bytes as f64 / 1e6)?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Done)
 }

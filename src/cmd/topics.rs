@@ -1,15 +1,17 @@
 //! `fazhi topics`: the taxonomy in use, with how many sections are mainly
 //! about each topic and how many mention it at all.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
 
-use super::topic::{open_scored, scan_sections};
-use super::{FilterArgs, Global};
+use super::{FilterArgs, Global, Outcome};
+use crate::engine::Engine;
 use crate::output::{Format, paint, style, use_color, write_delimited, write_json};
+use crate::query::Filters;
+use crate::topics::Taxonomy;
 
 #[derive(Debug, Args)]
 pub struct TopicsArgs {
@@ -57,33 +59,65 @@ struct SummaryRow<'a> {
     description: &'a str,
 }
 
-pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<ExitCode> {
-    let filters = match args.filters.to_filters() {
-        Ok(f) => f,
-        Err(msg) => return Ok(super::fail(msg)),
-    };
-    let (handle, taxonomy) = open_scored(global)?;
+pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<Outcome> {
+    let filters = args.filters.to_filters()?;
+    let engine = global.engine()?;
+    let taxonomy = engine.scored_taxonomy()?;
+    let (summaries, sections) = summarize(&engine, taxonomy, &filters)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Json => write_json(&mut out, &summaries, false)?,
+        Format::Jsonl => write_json(&mut out, &summaries, true)?,
+        Format::Csv => write_delimited(&mut out, summaries.iter().map(row), b',')?,
+        Format::Tsv => write_delimited(&mut out, summaries.iter().map(row), b'\t')?,
+        Format::Table => {
+            let header = format!(
+                "{} topics ({}), {} sections. Columns: sections mainly about the topic / discussing it / mentioning it / reports discussing it",
+                taxonomy.names.len(),
+                taxonomy.source(),
+                sections
+            );
+            write_table(&mut out, &header, &summaries, args.terms)?;
+        }
+    }
+    Ok(Outcome::Done)
+}
+
+/// Each topic with its counts over the sections passing `filters` (from
+/// fast fields), and how many sections passed.
+fn summarize(
+    engine: &Engine,
+    taxonomy: &Taxonomy,
+    filters: &Filters,
+) -> anyhow::Result<(Vec<TopicSummary>, usize)> {
     let n = taxonomy.names.len();
-    let sections = scan_sections(&handle, &filters, n)?;
     let mut main_counts = vec![0usize; n];
     let mut cover_counts = vec![0usize; n];
     let mut mention_counts = vec![0usize; n];
-    let mut reports: Vec<std::collections::BTreeSet<&str>> = vec![Default::default(); n];
-    for s in &sections {
-        for slot in taxonomy.main_topics(&s.scores) {
+    let mut reports: Vec<HashSet<u32>> = vec![HashSet::new(); n];
+    let mut last_report: Vec<Option<u32>> = vec![None; n];
+    let mut sections = 0usize;
+    engine.scan_sections(filters, &mut |s| {
+        sections += 1;
+        for slot in taxonomy.main_topics(s.scores) {
             main_counts[slot] += 1;
         }
-        for (slot, score) in s.scores.iter().enumerate() {
-            if *score > 0.0 {
+        for (slot, &score) in s.scores.iter().enumerate() {
+            if score > 0.0 {
                 mention_counts[slot] += 1;
             }
-            if taxonomy.covers(*score) {
+            if taxonomy.covers(score) {
                 cover_counts[slot] += 1;
-                reports[slot].insert(&s.doc_id);
+                // A report's sections come together: insert once per run.
+                if last_report[slot] != Some(s.report) {
+                    reports[slot].insert(s.report);
+                    last_report[slot] = Some(s.report);
+                }
             }
         }
-    }
-    let summaries: Vec<TopicSummary> = taxonomy
+    })?;
+    let summaries = taxonomy
         .topics()
         .iter()
         .enumerate()
@@ -103,82 +137,63 @@ pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<ExitCode> {
             variants: t.variants.clone(),
         })
         .collect();
+    Ok((summaries, sections))
+}
 
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Json => write_json(&mut out, &summaries, false)?,
-        Format::Jsonl => write_json(&mut out, &summaries, true)?,
-        Format::Csv | Format::Tsv => {
-            let rows = summaries.iter().map(|s| SummaryRow {
-                topic: &s.name,
-                aliases: s.aliases.join(";"),
-                main: s.main,
-                sections: s.sections,
-                mentions: s.mentions,
-                reports: s.reports,
-                description: &s.description,
-            });
-            write_delimited(
-                &mut out,
-                rows,
-                if args.format == Format::Csv {
-                    b','
-                } else {
-                    b'\t'
-                },
-            )?;
+/// The CSV/TSV row of a topic.
+fn row(s: &TopicSummary) -> SummaryRow<'_> {
+    SummaryRow {
+        topic: &s.name,
+        aliases: s.aliases.join(";"),
+        main: s.main,
+        sections: s.sections,
+        mentions: s.mentions,
+        reports: s.reports,
+        description: &s.description,
+    }
+}
+
+/// The table: a dim header line, then a block per topic (with its
+/// weighted terms when asked).
+fn write_table(
+    out: &mut impl Write,
+    header: &str,
+    summaries: &[TopicSummary],
+    terms: bool,
+) -> io::Result<()> {
+    let color = use_color();
+    writeln!(out, "{}", paint(header, style::DIM, color))?;
+    for s in summaries {
+        let aliases = if s.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", s.aliases.join(", "))
+        };
+        writeln!(
+            out,
+            "{:>5} {:>5} {:>5} {:>4}  {}{}",
+            s.main,
+            s.sections,
+            s.mentions,
+            s.reports,
+            paint(&s.name, style::BOLD, color),
+            paint(&aliases, style::DIM, color)
+        )?;
+        if !s.description.is_empty() {
+            writeln!(out, "                        {}", s.description)?;
         }
-        Format::Table => {
-            let color = use_color();
+        if terms {
+            let terms: Vec<String> = s
+                .terms
+                .iter()
+                .map(|t| format!("{}:{}", t.term, t.weight))
+                .collect();
             writeln!(
                 out,
-                "{}",
-                paint(
-                    &format!(
-                        "{} topics ({}), {} sections. Columns: sections mainly about the topic / discussing it / mentioning it / reports discussing it",
-                        n,
-                        taxonomy.source(),
-                        sections.len()
-                    ),
-                    style::DIM,
-                    color
-                )
+                "                        {}",
+                paint(&terms.join(" "), style::DIM, color)
             )?;
-            for s in &summaries {
-                let aliases = if s.aliases.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", s.aliases.join(", "))
-                };
-                writeln!(
-                    out,
-                    "{:>5} {:>5} {:>5} {:>4}  {}{}",
-                    s.main,
-                    s.sections,
-                    s.mentions,
-                    s.reports,
-                    paint(&s.name, style::BOLD, color),
-                    paint(&aliases, style::DIM, color)
-                )?;
-                if !s.description.is_empty() {
-                    writeln!(out, "                        {}", s.description)?;
-                }
-                if args.terms {
-                    let terms: Vec<String> = s
-                        .terms
-                        .iter()
-                        .map(|t| format!("{}:{}", t.term, t.weight))
-                        .collect();
-                    writeln!(
-                        out,
-                        "                        {}",
-                        paint(&terms.join(" "), style::DIM, color)
-                    )?;
-                }
-            }
-            out.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    out.flush()
 }

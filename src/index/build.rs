@@ -26,6 +26,17 @@ use crate::topics::Taxonomy;
 
 /// Memory budget of the tantivy writer, shared by its threads.
 const WRITER_MEMORY: usize = 400_000_000;
+/// Tantivy writer threads: 2, or `FAZHI_INDEX_THREADS`. With one, sections
+/// enter the index in corpus order, the same on every build (two threads
+/// interleave them by timing); rank ties and index-order exports follow
+/// that order, so the golden test (`tests/golden.rs`) builds with one.
+fn writer_threads() -> usize {
+    std::env::var("FAZHI_INDEX_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(2)
+}
 /// Files parsed in parallel per chunk.
 const PARSE_CHUNK: usize = 256;
 /// Most source bytes parsed at once: parsed reports are held in memory until
@@ -200,7 +211,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     };
 
     let mut writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(2, WRITER_MEMORY)
+        .writer_with_num_threads(writer_threads(), WRITER_MEMORY)
         .with_context(|| format!("{}: cannot open the index for writing", dir.display()))?;
     if full || old_info.is_none() {
         // A full build ends with one merge of everything (below); merging

@@ -23,6 +23,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::analysis::{EXACT_TOKENIZER, JIEBA_TOKENIZER, register_tokenizers};
+use crate::topics::{MAX_TOPICS, score_field};
 
 pub mod build;
 pub mod lock;
@@ -32,9 +33,6 @@ pub use build::{BuildOptions, BuildSummary, build};
 
 /// Bumped whenever the schema or the analysis changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// Number of topic score slots in the schema (a taxonomy may use fewer).
-pub const MAX_TOPICS: usize = 32;
 
 /// Stored text is compressed with zstd in 256 KiB blocks: Chinese text
 /// compresses to about half with zstd and far less with lz4, and the stored
@@ -92,7 +90,7 @@ pub struct Fields {
     pub line_end: Field,
     /// Main topics of the section (names), for filtering.
     pub topic: Field,
-    /// `topic_score_<slot>`: the section's score for each taxonomy topic.
+    /// [`score_field`]`(slot)`: the section's score for each taxonomy topic.
     pub topic_scores: Vec<Field>,
 }
 
@@ -150,7 +148,7 @@ pub fn schema() -> (Schema, Fields) {
         line_end: b.add_u64_field("line_end", STORED),
         topic: b.add_text_field("topic", raw_stored.clone()),
         topic_scores: (0..MAX_TOPICS)
-            .map(|i| b.add_f64_field(&format!("topic_score_{i}"), FAST))
+            .map(|i| b.add_f64_field(&score_field(i), FAST))
             .collect(),
     };
     (b.build(), fields)
@@ -285,36 +283,4 @@ pub fn read_manifest(dir: &Path, info: &CommitInfo) -> anyhow::Result<Manifest> 
             path.display()
         )
     })
-}
-
-/// Open the index if it exists; otherwise, if a corpus exists, build it first
-/// (saying so on stderr) — so that a first search on a fresh clone just works.
-pub fn open_or_build(
-    index_dir: &Path,
-    corpus: &Path,
-    taxonomy: Option<&Path>,
-) -> anyhow::Result<IndexHandle> {
-    if !exists(index_dir) {
-        if !corpus.is_dir() {
-            bail!(
-                "no index at {} and no corpus folder at {}; run `fazhi index --corpus DIR`",
-                index_dir.display(),
-                corpus.display()
-            );
-        }
-        eprintln!(
-            "fazhi: no index at {}; building it from {} first",
-            index_dir.display(),
-            corpus.display()
-        );
-        let summary = build(&BuildOptions {
-            corpus: corpus.to_path_buf(),
-            index_dir: index_dir.to_path_buf(),
-            rebuild: false,
-            progress: true,
-            taxonomy: crate::topics::Taxonomy::load_for_corpus(corpus, taxonomy)?,
-        })?;
-        summary.print_warnings();
-    }
-    open(index_dir)
 }

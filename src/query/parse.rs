@@ -294,24 +294,6 @@ impl Query {
             Clause::Not(a) => !normalized_text.contains(&a.normalized),
         })
     }
-
-    /// A query matching any of `phrases` (used by topics and synonyms).
-    pub fn any_of(phrases: &[String]) -> Option<Query> {
-        let atoms: Vec<Atom> = phrases
-            .iter()
-            .filter_map(|p| {
-                let normalized = normalize(p);
-                (!normalized.is_empty()).then(|| Atom {
-                    text: p.clone(),
-                    normalized,
-                    phrase: true,
-                })
-            })
-            .collect();
-        (!atoms.is_empty()).then(|| Query {
-            clauses: vec![Clause::Any(atoms)],
-        })
-    }
 }
 
 #[cfg(test)]

@@ -72,6 +72,17 @@ pub const BUILTIN_TOPICS: &str = include_str!("../../data/topics.toml");
 /// Name of the taxonomy file looked for beside the corpus.
 pub const CORPUS_TOPICS_FILE: &str = "topics.toml";
 
+/// Number of topic score slots in the index schema (a taxonomy may use
+/// fewer). Defined here, below the index, because a taxonomy must not
+/// have more topics than the schema has slots.
+pub const MAX_TOPICS: usize = 32;
+
+/// The name of the index's fast field holding each section's score for
+/// topic `slot` (the schema declares [`MAX_TOPICS`] of them).
+pub fn score_field(slot: usize) -> String {
+    format!("topic_score_{slot}")
+}
+
 /// Bumped whenever the scoring code changes, so that indexes re-score.
 const SCORER_VERSION: u32 = 1;
 
@@ -300,10 +311,10 @@ impl Taxonomy {
         for spanned in doc.topic {
             let topic_off = spanned.span().start;
             let tf = spanned.into_inner();
-            if topics.len() == crate::index::MAX_TOPICS {
+            if topics.len() == MAX_TOPICS {
                 return at(
                     topic_off,
-                    format!("too many topics (at most {})", crate::index::MAX_TOPICS),
+                    format!("too many topics (at most {})", MAX_TOPICS),
                 );
             }
             let name = tf.name.get_ref().trim().to_string();
@@ -516,7 +527,7 @@ mod tests {
         ] {
             assert!(t.resolve(name).is_some(), "missing topic {name}");
         }
-        assert!(t.names.len() <= crate::index::MAX_TOPICS);
+        assert!(t.names.len() <= MAX_TOPICS);
         assert_eq!(t.fingerprint().len(), 16);
     }
 

@@ -1,0 +1,607 @@
+//! Grouping matching sections by bureau on fast-field ordinals, in parallel
+//! parts of large segments (see the module docs of [`super`]).
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{EnableScoring, Query as TQuery};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader};
+
+use super::BureauKey;
+use crate::query::worker_threads;
+
+/// Report years of one bureau's matching sections: a bit per year of
+/// [`Years::BASE`]..[`Years::BASE`]+64 (every year a report can plausibly
+/// carry), a list for any other. A bureau is one slot of hundreds of
+/// thousands, so inserting must not allocate.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Years {
+    bits: u64,
+    other: Vec<u64>,
+}
+
+impl Years {
+    const BASE: u64 = 1990;
+
+    fn insert(&mut self, year: u64) {
+        match year.checked_sub(Self::BASE).filter(|&d| d < 64) {
+            Some(d) => self.bits |= 1 << d,
+            None if !self.other.contains(&year) => self.other.push(year),
+            None => {}
+        }
+    }
+
+    fn union(&mut self, other: &Years) {
+        self.bits |= other.bits;
+        for &y in &other.other {
+            self.insert(y);
+        }
+    }
+
+    pub(super) fn sorted(self) -> Vec<u64> {
+        let mut years = self.other;
+        years.extend(
+            (0..64)
+                .filter(|d| self.bits & (1 << d) != 0)
+                .map(|d| Self::BASE + d),
+        );
+        years.sort_unstable();
+        years
+    }
+}
+
+/// Distinct names of one column, sorted, in one buffer (no allocation per
+/// name): a name's index orders like the name.
+#[derive(Debug, Default)]
+struct Names {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl Names {
+    fn push(&mut self, name: &str) {
+        self.buf.push_str(name);
+        self.ends.push(self.buf.len());
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+/// Merge sorted, distinct name tables into `out` (sorted, distinct), and
+/// give for each table the index in `out` of each of its names: one linear
+/// pass (tables are per segment, so they are few).
+fn merge_names(tables: &[&Names], out: &mut Names) -> Vec<Vec<u32>> {
+    let mut maps: Vec<Vec<u32>> = tables.iter().map(|t| Vec::with_capacity(t.len())).collect();
+    let mut heads = vec![0u32; tables.len()];
+    fn head(t: &Names, h: u32) -> Option<&str> {
+        (h < t.len() as u32).then(|| t.get(h))
+    }
+    loop {
+        let next = tables
+            .iter()
+            .zip(&heads)
+            .filter_map(|(t, &h)| head(t, h))
+            .min();
+        let Some(name) = next else {
+            return maps;
+        };
+        let index = out.len() as u32;
+        out.push(name);
+        for (i, t) in tables.iter().enumerate() {
+            if head(t, heads[i]) == Some(name) {
+                maps[i].push(index);
+                heads[i] += 1;
+            }
+        }
+    }
+}
+
+/// A bureau as indices into the four name tables (bureau, province, city,
+/// county). Compared as a tuple it orders like the names.
+type Key = [Option<u32>; 4];
+
+/// The matching sections grouped by bureau, from fast fields only.
+#[derive(Debug, Default)]
+pub(super) struct Grouped {
+    names: [Names; 4],
+    /// One entry per bureau (the slot is the index).
+    pub(super) keys: Vec<Key>,
+    pub(super) years: Vec<Years>,
+    pub(super) sections: Vec<usize>,
+    /// Every matching section (with `keep_docs`) and its bureau's slot, in
+    /// address order.
+    pub(super) docs: Vec<(DocAddress, u32)>,
+}
+
+impl Grouped {
+    fn name(&self, slot: usize, column: usize) -> Option<&str> {
+        self.keys[slot][column].map(|i| self.names[column].get(i))
+    }
+
+    pub(super) fn names_of(&self, slot: usize) -> [Option<&str>; 4] {
+        [0, 1, 2, 3].map(|c| self.name(slot, c))
+    }
+
+    pub(super) fn key(&self, slot: usize) -> BureauKey {
+        let [bureau, province, city, county] = self.names_of(slot).map(|n| n.map(str::to_string));
+        BureauKey {
+            bureau,
+            province,
+            city,
+            county,
+        }
+    }
+
+    /// By bureau name (unnamed last), then region.
+    pub(super) fn order(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let (ka, kb) = (&self.keys[a], &self.keys[b]);
+        ka[0]
+            .is_none()
+            .cmp(&kb[0].is_none())
+            .then_with(|| ka.cmp(kb))
+    }
+}
+
+/// Groups matching documents by bureau using fast fields only (scores
+/// nothing).
+pub(super) struct BureauCollector {
+    pub(super) keep_docs: bool,
+}
+
+/// Column ordinals of (bureau, province, city, county) in a segment.
+type Ords = [Option<u64>; 4];
+
+/// A multiply-rotate hasher (as rustc's FxHash) for small integer keys:
+/// SipHash dominated the grouping of a few hundred thousand reports.
+#[derive(Default, Clone, Copy)]
+struct OrdHasher(u64);
+
+impl std::hash::Hasher for OrdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // Mix the high bits down: the table indexes by the low ones.
+        let h = self.0;
+        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<OrdHasher>>;
+
+pub(super) struct SegmentBureaus {
+    segment: u32,
+    keep_docs: bool,
+    columns: [Option<StrColumn>; 4],
+    year: Option<Column<u64>>,
+    slots: FastMap<Ords, u32>,
+    /// Slot of the first key seen per bureau ordinal (`u32::MAX`: none
+    /// yet): almost every bureau sits in one region, so this array answers
+    /// before the map does.
+    by_bureau: Vec<u32>,
+    keys: Vec<Ords>,
+    pub(super) years: Vec<Years>,
+    pub(super) sections: Vec<usize>,
+    pub(super) docs: Vec<(DocAddress, u32)>,
+    /// `doc_id` column: the sections of a report are contiguous and share
+    /// its bureau, region and year, so a document of the same report as the
+    /// previous one reads one column instead of five, and hashes nothing.
+    report: Option<StrColumn>,
+    /// The previous document's report ordinal and slot.
+    last: Option<(u64, u32)>,
+}
+
+impl Collector for BureauCollector {
+    type Fruit = Grouped;
+    type Child = SegmentBureaus;
+
+    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentBureaus> {
+        let ff = reader.fast_fields();
+        let bureau = ff.str("bureau")?;
+        let bureaus = bureau.as_ref().map_or(0, |c| c.dictionary().num_terms());
+        Ok(SegmentBureaus {
+            segment,
+            keep_docs: self.keep_docs,
+            columns: [
+                bureau,
+                ff.str("province")?,
+                ff.str("city")?,
+                ff.str("county")?,
+            ],
+            year: ff.u64("report_year").ok(),
+            slots: FastMap::default(),
+            by_bureau: vec![u32::MAX; bureaus],
+            keys: Vec::new(),
+            years: Vec::new(),
+            sections: Vec::new(),
+            docs: Vec::new(),
+            report: ff.str("doc_id")?,
+            last: None,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Grouped>) -> tantivy::Result<Grouped> {
+        let mut fruits: Vec<Grouped> = fruits.into_iter().filter(|f| !f.keys.is_empty()).collect();
+        if fruits.len() <= 1 {
+            return Ok(fruits.pop().unwrap_or_default());
+        }
+        // One sorted name table per column over all segments; each
+        // segment's indices are mapped into it, then equal keys merged.
+        let mut out = Grouped::default();
+        let mut maps: Vec<[Vec<u32>; 4]> = fruits.iter().map(|_| Default::default()).collect();
+        for (c, names) in out.names.iter_mut().enumerate() {
+            let tables: Vec<&Names> = fruits.iter().map(|f| &f.names[c]).collect();
+            for (maps, map) in maps.iter_mut().zip(merge_names(&tables, names)) {
+                maps[c] = map;
+            }
+        }
+        // The largest fruit (usually the one big segment) keeps its slots,
+        // so its documents need no remapping; the others' keys are found
+        // by bureau name (a map only for a name seen in several regions).
+        let base = (0..fruits.len())
+            .max_by_key(|&i| fruits[i].docs.len().max(fruits[i].keys.len()))
+            .unwrap_or(0);
+        let global = |key: &Key, map: &[Vec<u32>; 4]| -> Key {
+            [0, 1, 2, 3].map(|c| key[c].map(|k| map[c][k as usize]))
+        };
+        let mut by_bureau = vec![u32::MAX; out.names[0].len()];
+        {
+            let fruit = &mut fruits[base];
+            out.keys = fruit.keys.iter().map(|k| global(k, &maps[base])).collect();
+            out.years = std::mem::take(&mut fruit.years);
+            out.sections = std::mem::take(&mut fruit.sections);
+            for (slot, key) in out.keys.iter().enumerate() {
+                if let Some(b) = key[0]
+                    && by_bureau[b as usize] == u32::MAX
+                {
+                    by_bureau[b as usize] = slot as u32;
+                }
+            }
+        }
+        let mut slot_of: Option<FastMap<Key, u32>> = None;
+        let total: usize = fruits.iter().map(|f| f.docs.len()).sum();
+        if base == 0 {
+            out.docs = std::mem::take(&mut fruits[0].docs);
+        }
+        out.docs.reserve_exact(total - out.docs.len());
+        for (i, (fruit, map)) in fruits.into_iter().zip(&maps).enumerate() {
+            if i == base {
+                if i > 0 {
+                    out.docs.extend_from_slice(&fruit.docs);
+                }
+                continue;
+            }
+            let mut remap = Vec::with_capacity(fruit.keys.len());
+            for (k, key) in fruit.keys.iter().enumerate() {
+                let key = global(key, map);
+                let first = key[0].map_or(u32::MAX, |b| by_bureau[b as usize]);
+                let slot = if first != u32::MAX && out.keys[first as usize] == key {
+                    first
+                } else {
+                    let slot_of = slot_of.get_or_insert_with(|| {
+                        (0..out.keys.len() as u32)
+                            .map(|s| (out.keys[s as usize], s))
+                            .collect()
+                    });
+                    *slot_of.entry(key).or_insert_with(|| {
+                        out.keys.push(key);
+                        out.years.push(Years::default());
+                        out.sections.push(0);
+                        let slot = (out.keys.len() - 1) as u32;
+                        if let Some(b) = key[0]
+                            && by_bureau[b as usize] == u32::MAX
+                        {
+                            by_bureau[b as usize] = slot;
+                        }
+                        slot
+                    })
+                };
+                let s = slot as usize;
+                out.years[s].union(&fruit.years[k]);
+                out.sections[s] += fruit.sections[k];
+                remap.push(slot);
+            }
+            out.docs.extend(
+                fruit
+                    .docs
+                    .into_iter()
+                    .map(|(addr, slot)| (addr, remap[slot as usize])),
+            );
+        }
+        if !out.docs.is_sorted_by_key(|&(addr, _)| addr) {
+            out.docs.sort_unstable_by_key(|&(addr, _)| addr);
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentBureaus {
+    /// The slot of bureau `key`, added if new.
+    fn slot_for(&mut self, key: Ords) -> u32 {
+        let next = self.keys.len() as u32;
+        let first = key[0].map_or(u32::MAX, |b| self.by_bureau[b as usize]);
+        let slot = if first != u32::MAX && self.keys[first as usize] == key {
+            first
+        } else {
+            let slot = *self.slots.entry(key).or_insert(next);
+            if let Some(b) = key[0]
+                && first == u32::MAX
+            {
+                self.by_bureau[b as usize] = slot;
+            }
+            slot
+        };
+        if slot == next {
+            self.keys.push(key);
+            self.years.push(Years::default());
+            self.sections.push(0);
+        }
+        slot
+    }
+
+    /// Merge the groups of a later part of the same segment into these.
+    fn absorb(&mut self, other: SegmentBureaus) {
+        let remap: Vec<u32> = (0..other.keys.len())
+            .map(|i| {
+                let slot = self.slot_for(other.keys[i]) as usize;
+                self.years[slot].union(&other.years[i]);
+                self.sections[slot] += other.sections[i];
+                slot as u32
+            })
+            .collect();
+        self.docs.extend(
+            other
+                .docs
+                .into_iter()
+                .map(|(addr, slot)| (addr, remap[slot as usize])),
+        );
+    }
+
+    /// Count `doc`, a section of the report with ordinal `report`.
+    fn collect_in_report(&mut self, doc: DocId, report: Option<u64>) {
+        let ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.term_ords(doc).next());
+        let slot = match (report, self.last) {
+            (Some(r), Some((last, slot))) if r == last => slot,
+            _ => {
+                let key = [
+                    ord(&self.columns[0]),
+                    ord(&self.columns[1]),
+                    ord(&self.columns[2]),
+                    ord(&self.columns[3]),
+                ];
+                let slot = self.slot_for(key);
+                if let Some(y) = self.year.as_ref().and_then(|c| c.first(doc)) {
+                    self.years[slot as usize].insert(y);
+                }
+                self.last = report.map(|r| (r, slot));
+                slot
+            }
+        };
+        self.sections[slot as usize] += 1;
+        if self.keep_docs {
+            self.docs.push((DocAddress::new(self.segment, doc), slot));
+        }
+    }
+}
+
+impl SegmentCollector for SegmentBureaus {
+    type Fruit = Grouped;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let report = self.report.as_ref().and_then(|c| c.term_ords(doc).next());
+        self.collect_in_report(doc, report);
+    }
+
+    /// Matching documents come in blocks: their report ordinals are read
+    /// in one batch (a third of the time went to reading them one by one).
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut reports = [None; tantivy::COLLECT_BLOCK_BUFFER_LEN];
+        for chunk in docs.chunks(tantivy::COLLECT_BLOCK_BUFFER_LEN) {
+            let reports = &mut reports[..chunk.len()];
+            // `first_vals` leaves the entries of documents without a value.
+            reports.fill(None);
+            if let Some(column) = &self.report {
+                column.ords().first_vals(chunk, reports);
+            }
+            for (&doc, &report) in chunk.iter().zip(reports.iter()) {
+                self.collect_in_report(doc, report);
+            }
+        }
+    }
+
+    fn harvest(self) -> Grouped {
+        // Resolve each column's distinct ordinals in one sorted pass over its
+        // dictionary (one-by-one lookups would decompress a block each).
+        // Ordinals order like their terms, so the name indices do too.
+        let mut names: [Names; 4] = Default::default();
+        // Per column: ordinal → index of its name (`u32::MAX`: unresolved).
+        let mut index_of: [Vec<u32>; 4] = Default::default();
+        for c in 0..4 {
+            let Some(col) = &self.columns[c] else {
+                continue;
+            };
+            let mut seen = vec![false; col.dictionary().num_terms()];
+            for o in self.keys.iter().filter_map(|k| k[c]) {
+                seen[o as usize] = true;
+            }
+            let distinct: Vec<u64> = (0..seen.len() as u64)
+                .filter(|&o| seen[o as usize])
+                .collect();
+            let table = &mut names[c];
+            let _ = col.dictionary().sorted_ords_to_term_cb(&distinct, |bytes| {
+                table.push(&String::from_utf8_lossy(bytes));
+            });
+            index_of[c] = vec![u32::MAX; seen.len()];
+            for (i, &o) in distinct.iter().take(table.len()).enumerate() {
+                index_of[c][o as usize] = i as u32;
+            }
+        }
+        let keys = self
+            .keys
+            .iter()
+            .map(|k| {
+                [0, 1, 2, 3].map(|c| {
+                    k[c].map(|o| index_of[c][o as usize])
+                        .filter(|&i| i != u32::MAX)
+                })
+            })
+            .collect();
+        Grouped {
+            names,
+            keys,
+            years: self.years,
+            sections: self.sections,
+            docs: self.docs,
+        }
+    }
+}
+
+/// Segments of at least this many documents are grouped in parallel parts.
+const SPLIT_SEGMENT_DOCS: u32 = 1 << 16;
+
+/// The sections matching `query`, grouped by bureau. tantivy collects a
+/// segment on one thread, and after a merge there is one segment: large
+/// segments are cut into doc ranges grouped on all cores, whose groups
+/// merge like those of separate segments (by name).
+pub(super) fn group(
+    searcher: &Searcher,
+    query: &dyn TQuery,
+    keep_docs: bool,
+) -> anyhow::Result<Grouped> {
+    group_split(
+        searcher,
+        query,
+        keep_docs,
+        SPLIT_SEGMENT_DOCS,
+        worker_threads(),
+    )
+}
+
+/// [`group`], cutting segments of at least `min_docs` documents into
+/// `threads` parts.
+pub(super) fn group_split(
+    searcher: &Searcher,
+    query: &dyn TQuery,
+    keep_docs: bool,
+    min_docs: u32,
+    threads: usize,
+) -> anyhow::Result<Grouped> {
+    let collector = BureauCollector { keep_docs };
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut parts: Vec<(u32, DocId, DocId)> = Vec::new();
+    for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+        let max = reader.max_doc();
+        let n = if max >= min_docs { threads as u32 } else { 1 };
+        for i in 0..n {
+            let range = (
+                max as u64 * i as u64 / n as u64,
+                max as u64 * (i as u64 + 1) / n as u64,
+            );
+            parts.push((segment as u32, range.0 as DocId, range.1 as DocId));
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<Vec<(usize, tantivy::Result<SegmentBureaus>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(parts.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(segment, start, end)) = parts.get(i) else {
+                            return out;
+                        };
+                        let reader = searcher.segment_reader(segment);
+                        out.push((
+                            i,
+                            collect_range(&collector, weight.as_ref(), reader, segment, start..end),
+                        ));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("grouping thread panicked"))
+            .collect()
+    });
+    let mut done: Vec<(usize, tantivy::Result<SegmentBureaus>)> =
+        done.into_iter().flatten().collect();
+    // In part order, so that the merged documents stay in address order.
+    done.sort_unstable_by_key(|(i, _)| *i);
+    // The parts of a segment share its ordinals: they are merged by
+    // ordinal, and names are resolved once per segment.
+    let mut fruits: Vec<Grouped> = Vec::new();
+    let mut current: Option<SegmentBureaus> = None;
+    for (_, part) in done {
+        let part = part?;
+        match &mut current {
+            Some(c) if c.segment == part.segment => c.absorb(part),
+            _ => {
+                if let Some(c) = current.replace(part) {
+                    fruits.push(c.harvest());
+                }
+            }
+        }
+    }
+    fruits.extend(current.map(SegmentBureaus::harvest));
+    Ok(collector.merge_fruits(fruits)?)
+}
+
+/// Group the live documents of `docs` in one segment that `weight` matches.
+pub(super) fn collect_range(
+    collector: &BureauCollector,
+    weight: &dyn tantivy::query::Weight,
+    reader: &SegmentReader,
+    segment: u32,
+    docs: std::ops::Range<DocId>,
+) -> tantivy::Result<SegmentBureaus> {
+    let mut child = collector.for_segment(segment, reader)?;
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let mut doc = scorer.doc();
+    if doc < docs.start {
+        doc = scorer.seek(docs.start);
+    }
+    let alive = reader.alive_bitset();
+    let mut block = [0; tantivy::COLLECT_BLOCK_BUFFER_LEN];
+    let mut len = 0;
+    while doc < docs.end {
+        if alive.is_none_or(|a| a.is_alive(doc)) {
+            block[len] = doc;
+            len += 1;
+            if len == block.len() {
+                child.collect_block(&block);
+                len = 0;
+            }
+        }
+        doc = scorer.advance();
+    }
+    child.collect_block(&block[..len]);
+    Ok(child)
+}

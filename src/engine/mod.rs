@@ -1,0 +1,316 @@
+//! The engine: one opened index answering typed requests — search (a page
+//! or a stream), topic ranking, bureau grouping, export lists and the
+//! per-section facts behind the corpus overviews.
+//!
+//! Why one type: every front end (each CLI command, and the HTTP server
+//! after it) needs "open the index once, run a query with filters, get
+//! ranked hits, groups or counts". When each command did this itself the
+//! copies drifted (filters, tie-breaks, topic names and aliases); here a
+//! request is resolved the same way whoever asks. [`Engine`] owns the
+//! index handle (reader and schema fields) and the topic taxonomy, loaded
+//! only when a request needs it and checked against the scores stored in
+//! the index.
+//!
+//! A `--topic` is resolved here, by name or alias, to a [`TopicFilter`]
+//! (sections that discuss the topic: score at least `main_min`) for every
+//! kind of request, so `search`, `bureaus` and `export` select the same
+//! sections; `search` also boosts by the score, `export` orders by it.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use tantivy::{DocAddress, Searcher};
+
+use crate::bureaus::{BureauOptions, BureauTable, bureaus, expand_synonyms};
+use crate::index::{self, BuildOptions, IndexHandle};
+use crate::query::{
+    self, Filters, Hit, Query, QueryError, SearchOptions, TopicBoost, TopicFilter, Within,
+};
+use crate::topics::Taxonomy;
+
+pub mod overview;
+pub mod topic;
+
+pub use overview::{SectionRow, SectionScan};
+pub use topic::{TermCount, TopicHit, TopicRanking, rank_topic};
+
+/// `search --topic`: BM25 score + this × the section's topic score.
+pub const TOPIC_BOOST: f32 = 0.25;
+
+/// What a caller (a CLI command, an HTTP handler) must tell apart; any
+/// other failure (I/O, a damaged index) comes as a plain `anyhow::Error`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The query text does not parse; the error knows where.
+    #[error(transparent)]
+    BadQuery(#[from] QueryError),
+    /// A malformed argument (a year range, a file format …).
+    #[error("{0}")]
+    BadRequest(String),
+    /// A topic name or alias the taxonomy does not know.
+    #[error("unknown topic '{name}'; topics: {}", known.join(", "))]
+    UnknownTopic { name: String, known: Vec<String> },
+    /// Neither an index nor a corpus to build one from.
+    #[error(
+        "no index at {} and no corpus folder at {}; run `fazhi index --corpus DIR`",
+        index.display(),
+        corpus.display()
+    )]
+    MissingIndex { index: PathBuf, corpus: PathBuf },
+    /// The index's topic scores come from another taxonomy.
+    #[error(
+        "the index at {} was scored with another topic taxonomy than {taxonomy}; run `fazhi index` to re-score it",
+        index.display()
+    )]
+    TaxonomyMismatch { index: PathBuf, taxonomy: String },
+}
+
+/// Parse query text, as a typed error.
+pub fn parse_query(text: &str) -> Result<Query, Error> {
+    Ok(query::parse::parse(text)?)
+}
+
+/// A search: hits of `query` in rank order.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: Query,
+    pub filters: Filters,
+    /// Only sections discussing this topic (name or alias), boosted by it.
+    pub topic: Option<String>,
+    pub within: Option<Within>,
+    /// Maximum hits; `None` for all.
+    pub limit: Option<usize>,
+}
+
+/// A topic's sections, best topic score first.
+#[derive(Debug, Clone)]
+pub struct TopicRequest {
+    /// Topic name or alias.
+    pub topic: String,
+    pub filters: Filters,
+    /// Maximum hits; `None` for every section scoring above 0.
+    pub limit: Option<usize>,
+    /// Attach the arithmetic of each score.
+    pub explain: bool,
+}
+
+/// Hits of `query` grouped by bureau.
+#[derive(Debug, Clone)]
+pub struct BureauRequest {
+    pub query: Query,
+    pub filters: Filters,
+    /// Only sections discussing this topic (name or alias).
+    pub topic: Option<String>,
+    /// Expand each term by the taxonomy's variants.
+    pub synonyms: bool,
+    /// Also list the bureaus that do not match.
+    pub all: bool,
+    /// Rows to return (`None`: all).
+    pub limit: Option<usize>,
+    /// Snippet each returned row.
+    pub snippets: bool,
+}
+
+/// Every match of an export, unloaded: a query's hits (by BM25), a topic's
+/// sections (by topic score), or with neither, every section passing the
+/// filters (index order).
+#[derive(Debug, Clone, Default)]
+pub struct ExportRequest {
+    pub query: Option<Query>,
+    pub filters: Filters,
+    /// Only sections discussing this topic (name or alias), best score first.
+    pub topic: Option<String>,
+}
+
+/// An opened index and what requests on it need. Open once per process.
+pub struct Engine {
+    handle: IndexHandle,
+    corpus: PathBuf,
+    taxonomy_file: Option<PathBuf>,
+    taxonomy: OnceLock<Taxonomy>,
+}
+
+impl Engine {
+    /// Open the index at `index_dir`; when there is none but a corpus
+    /// folder, build it first (saying so on stderr), so that a first
+    /// search on a fresh clone just works. `taxonomy_file` overrides the
+    /// corpus's `topics.toml` (see [`Taxonomy::load_for_corpus`]).
+    pub fn open(
+        index_dir: &Path,
+        corpus: &Path,
+        taxonomy_file: Option<&Path>,
+    ) -> anyhow::Result<Engine> {
+        let taxonomy = OnceLock::new();
+        if !index::exists(index_dir) {
+            if !corpus.is_dir() {
+                return Err(Error::MissingIndex {
+                    index: index_dir.to_path_buf(),
+                    corpus: corpus.to_path_buf(),
+                }
+                .into());
+            }
+            eprintln!(
+                "fazhi: no index at {}; building it from {} first",
+                index_dir.display(),
+                corpus.display()
+            );
+            let loaded = Taxonomy::load_for_corpus(corpus, taxonomy_file)?;
+            let summary = index::build(&BuildOptions {
+                corpus: corpus.to_path_buf(),
+                index_dir: index_dir.to_path_buf(),
+                rebuild: false,
+                progress: true,
+                taxonomy: loaded.clone(),
+            })?;
+            summary.print_warnings();
+            let _ = taxonomy.set(loaded);
+        }
+        Ok(Engine {
+            handle: index::open(index_dir)?,
+            corpus: corpus.to_path_buf(),
+            taxonomy_file: taxonomy_file.map(Path::to_path_buf),
+            taxonomy,
+        })
+    }
+
+    pub fn handle(&self) -> &IndexHandle {
+        &self.handle
+    }
+
+    /// A searcher on the index as opened.
+    pub fn searcher(&self) -> Searcher {
+        self.handle.reader.searcher()
+    }
+
+    /// The taxonomy of this corpus (or the one named), loaded on first use;
+    /// not checked against the index (synonyms need only its words).
+    pub fn taxonomy(&self) -> anyhow::Result<&Taxonomy> {
+        if let Some(t) = self.taxonomy.get() {
+            return Ok(t);
+        }
+        let loaded = Taxonomy::load_for_corpus(&self.corpus, self.taxonomy_file.as_deref())?;
+        Ok(self.taxonomy.get_or_init(|| loaded))
+    }
+
+    /// [`Engine::taxonomy`], checked to be the one the index's topic scores
+    /// were computed with.
+    pub fn scored_taxonomy(&self) -> anyhow::Result<&Taxonomy> {
+        let taxonomy = self.taxonomy()?;
+        let info = &self.handle.info;
+        if info.taxonomy != taxonomy.fingerprint() || info.topics != taxonomy.names {
+            return Err(Error::TaxonomyMismatch {
+                index: self.handle.dir.clone(),
+                taxonomy: taxonomy.source().to_string(),
+            }
+            .into());
+        }
+        Ok(taxonomy)
+    }
+
+    /// The slot of a topic name or alias.
+    pub fn resolve_topic(&self, name: &str) -> anyhow::Result<usize> {
+        let taxonomy = self.scored_taxonomy()?;
+        taxonomy.resolve(name).ok_or_else(|| {
+            Error::UnknownTopic {
+                name: name.to_string(),
+                known: taxonomy.names.clone(),
+            }
+            .into()
+        })
+    }
+
+    /// `filters` with the topic restriction of `topic` added.
+    fn with_topic(&self, filters: &Filters, topic: Option<&str>) -> anyhow::Result<Filters> {
+        let mut filters = filters.clone();
+        if let Some(name) = topic {
+            filters.topic = Some(TopicFilter {
+                slot: self.resolve_topic(name)?,
+                min_score: self.scored_taxonomy()?.scoring().main_min,
+            });
+        }
+        Ok(filters)
+    }
+
+    /// Run a search, handing the hits to `sink` in rank order, at most
+    /// `chunk` at a time (a page comes as one chunk); returns how many.
+    pub fn search(
+        &self,
+        req: &SearchRequest,
+        chunk: usize,
+        sink: &mut dyn FnMut(Vec<Hit>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<usize> {
+        let opts = SearchOptions {
+            filters: self.with_topic(&req.filters, req.topic.as_deref())?,
+            limit: req.limit,
+            within: req.within,
+        };
+        let boost = opts.filters.topic.map(|t| TopicBoost {
+            slot: t.slot,
+            weight: TOPIC_BOOST,
+        });
+        query::search_chunked(&self.handle, &req.query, &opts, boost, chunk, sink)
+    }
+
+    /// A topic's sections, best first, to `sink` at most `chunk` at a time;
+    /// returns how many.
+    pub fn topic(
+        &self,
+        req: &TopicRequest,
+        chunk: usize,
+        sink: &mut dyn FnMut(Vec<TopicHit>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<usize> {
+        let ranking = TopicRanking {
+            handle: &self.handle,
+            taxonomy: self.scored_taxonomy()?,
+            slot: self.resolve_topic(&req.topic)?,
+            explain: req.explain,
+        };
+        ranking.run(&req.filters, req.limit, chunk, sink)
+    }
+
+    /// The bureaus whose sections match (see [`crate::bureaus`]).
+    pub fn bureaus(&self, req: &BureauRequest) -> anyhow::Result<BureauTable> {
+        let query = if req.synonyms {
+            let taxonomy = self.taxonomy()?;
+            expand_synonyms(&req.query, |t| taxonomy.synonyms_of(t))
+        } else {
+            req.query.clone()
+        };
+        let opts = BureauOptions {
+            filters: self.with_topic(&req.filters, req.topic.as_deref())?,
+            all: req.all,
+            limit: req.limit,
+            snippets: req.snippets,
+        };
+        bureaus(&self.handle, &query, &opts)
+    }
+
+    /// The matches of an export, best first (ties by address): 12 bytes a
+    /// match, loaded later in index order by [`crate::export::export_matches`].
+    pub fn export_matches(&self, req: &ExportRequest) -> anyhow::Result<Vec<(f32, DocAddress)>> {
+        let filters = self.with_topic(&req.filters, req.topic.as_deref())?;
+        let searcher = self.searcher();
+        let f = &self.handle.fields;
+        let q = match &req.query {
+            Some(q) => query::full_query(&searcher, f, q, &filters)?,
+            None => query::filter_query(&searcher, f, &filters)?,
+        };
+        let scoring = req.query.is_some() && filters.topic.is_none();
+        let mut matches = query::all_matches(&searcher, q.as_ref(), scoring)?;
+        if let Some(t) = filters.topic {
+            query::rescore_by_topic(&searcher, t.slot, &mut matches);
+        }
+        Ok(matches)
+    }
+
+    /// Hand every section passing `filters` to `visit`, with its scores for
+    /// each topic of the (checked) taxonomy, from fast fields only.
+    pub fn scan_sections(
+        &self,
+        filters: &Filters,
+        visit: &mut dyn FnMut(SectionRow<'_>),
+    ) -> anyhow::Result<SectionScan> {
+        let slots = self.scored_taxonomy()?.names.len();
+        overview::scan_sections(&self.handle, filters, slots, visit)
+    }
+}

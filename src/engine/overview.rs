@@ -1,0 +1,218 @@
+//! Corpus overviews (`topics`, `matrix`, later the web UI's facets) from
+//! fast fields alone: every section passing the filters, with its report,
+//! its bureau and its topic scores, handed to a visitor one at a time.
+//!
+//! Why this shape: at 100,000 reports there are 1.75 M sections. Building
+//! a record with two strings and a score vector for each (what the
+//! overviews did) costs an allocation per field per section and holds them
+//! all; here a section is two numbers and a borrowed score slice, the
+//! caller keeps only its counters, and the columns are read in blocks
+//! (`first_vals`) rather than a lookup per section and column. Reports
+//! and bureaus are numbered by name across segments (a report's sections
+//! may lie in two segments of an incrementally updated index), so the
+//! numbers can be counted distinctly.
+
+use std::collections::HashMap;
+
+use tantivy::DocAddress;
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
+
+use crate::index::IndexHandle;
+use crate::query::{Filters, all_matches, filter_query};
+use crate::topics::{MAX_TOPICS, score_field};
+
+/// One section as the overviews see it.
+#[derive(Debug, Clone, Copy)]
+pub struct SectionRow<'a> {
+    /// The section's report: equal numbers, same report.
+    pub report: u32,
+    /// The report's bureau, an index into [`SectionScan::bureaus`].
+    pub bureau: Option<u32>,
+    /// Scores for topic slots `0..slots` (0 where the section has none).
+    pub scores: &'a [f64],
+}
+
+/// What a scan leaves besides the rows: the names behind the numbers.
+#[derive(Debug, Default)]
+pub struct SectionScan {
+    /// Bureau names by number.
+    pub bureaus: Vec<String>,
+}
+
+/// Numbers for names, in order of first sight.
+#[derive(Debug, Default)]
+struct Numbering {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Numbering {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.ids.insert(name.to_string(), id);
+        self.names.push(name.to_string());
+        id
+    }
+
+    /// The number of each term of a segment's column, by term ordinal.
+    fn for_column(&mut self, col: &Option<StrColumn>) -> anyhow::Result<Vec<u32>> {
+        let Some(col) = col else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::with_capacity(col.num_terms());
+        let mut terms = col.dictionary().stream()?;
+        while terms.advance() {
+            ids.push(self.id(&String::from_utf8_lossy(terms.key())));
+        }
+        Ok(ids)
+    }
+}
+
+/// Sections per block read from the columns at once.
+const BLOCK: usize = 1024;
+
+/// Hand every section passing `filters` to `visit`, in index order, with
+/// its scores for topic slots `0..slots`.
+pub fn scan_sections(
+    handle: &IndexHandle,
+    filters: &Filters,
+    slots: usize,
+    visit: &mut dyn FnMut(SectionRow<'_>),
+) -> anyhow::Result<SectionScan> {
+    let searcher = handle.reader.searcher();
+    let slots = slots.min(MAX_TOPICS);
+    let selected = selected_docs(handle, filters)?;
+    let (mut reports, mut bureaus) = (Numbering::default(), Numbering::default());
+    let mut report_ords = vec![None; BLOCK];
+    let mut bureau_ords = vec![None; BLOCK];
+    let mut dense: Vec<f64> = Vec::new();
+    let mut scratch = Scratch::default();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let docs: Vec<u32> = match &selected {
+            None => segment.doc_ids_alive().collect(),
+            Some(addrs) => addrs
+                .iter()
+                .filter(|a| a.segment_ord as usize == ord)
+                .map(|a| a.doc_id)
+                .collect(),
+        };
+        let ff = segment.fast_fields();
+        let (doc_id, bureau) = (ff.str("doc_id")?, ff.str("bureau")?);
+        let report_ids = reports.for_column(&doc_id)?;
+        let bureau_ids = bureaus.for_column(&bureau)?;
+        let columns = (0..slots)
+            .map(|s| ff.f64(&score_field(s)))
+            .collect::<Result<Vec<_>, _>>()?;
+        for block in docs.chunks(BLOCK) {
+            let n = block.len();
+            read_ords(&doc_id, block, &mut report_ords[..n]);
+            read_ords(&bureau, block, &mut bureau_ords[..n]);
+            read_scores(&columns, block, &mut dense, &mut scratch);
+            for i in 0..n {
+                let report = match report_ords[i] {
+                    Some(o) => report_ids[o as usize],
+                    None => reports.id(""),
+                };
+                visit(SectionRow {
+                    report,
+                    bureau: bureau_ords[i].map(|o| bureau_ids[o as usize]),
+                    scores: &dense[i * slots..(i + 1) * slots],
+                });
+            }
+        }
+    }
+    Ok(SectionScan {
+        bureaus: bureaus.names,
+    })
+}
+
+/// Buffers of [`read_scores`], reused from block to block.
+#[derive(Default)]
+struct Scratch {
+    values: Vec<f64>,
+    docs: Vec<u32>,
+    firsts: Vec<Option<f64>>,
+}
+
+/// The scores of the docs of `block` (ascending) for each column into
+/// `dense`, one row of `columns.len()` per doc (0 where a doc has none).
+///
+/// The score columns are sparse (a section has values only for the topics
+/// it touches): when the block's docs are dense enough, each column's
+/// values for the block's doc range are read in one run and placed by
+/// their doc ids (work in proportion to the values); otherwise each doc is
+/// looked up (`first_vals`).
+fn read_scores(
+    columns: &[Column<f64>],
+    block: &[u32],
+    dense: &mut Vec<f64>,
+    scratch: &mut Scratch,
+) {
+    let (n, slots) = (block.len(), columns.len());
+    dense.clear();
+    dense.resize(n * slots, 0.0);
+    let (Some(&first), Some(&last)) = (block.first(), block.last()) else {
+        return;
+    };
+    let dense_enough = ((last - first) as usize) < 2 * n;
+    for (slot, column) in columns.iter().enumerate() {
+        let by_range = dense_enough
+            && matches!(
+                column.index,
+                ColumnIndex::Full | ColumnIndex::Optional(_) | ColumnIndex::Empty { .. }
+            );
+        if !by_range {
+            scratch.firsts.resize(n, None);
+            column.first_vals(block, &mut scratch.firsts[..n]);
+            for (i, v) in scratch.firsts[..n].iter().enumerate() {
+                dense[i * slots + slot] = v.unwrap_or(0.0);
+            }
+            continue;
+        }
+        let rows = column.index.docid_range_to_rowids(first..last + 1);
+        scratch.values.resize(rows.len(), 0.0);
+        column
+            .values
+            .get_range(u64::from(rows.start), &mut scratch.values[..rows.len()]);
+        scratch.docs.clear();
+        scratch.docs.extend(rows);
+        column.index.select_batch_in_place(first, &mut scratch.docs);
+        // Both ascend: walk them together.
+        let mut i = 0;
+        for (&doc, &v) in scratch.docs.iter().zip(&scratch.values) {
+            while i < n && block[i] < doc {
+                i += 1;
+            }
+            if i < n && block[i] == doc {
+                dense[i * slots + slot] = v;
+            }
+        }
+    }
+}
+
+/// The first term ordinal of each doc of `block` in a string column.
+fn read_ords(col: &Option<StrColumn>, block: &[u32], out: &mut [Option<u64>]) {
+    match col {
+        Some(col) => col.ords().first_vals(block, out),
+        None => out.fill(None),
+    }
+}
+
+/// The sections passing `filters`, sorted by address; `None` when there
+/// are no filters (every live section).
+fn selected_docs(
+    handle: &IndexHandle,
+    filters: &Filters,
+) -> anyhow::Result<Option<Vec<DocAddress>>> {
+    if filters.is_empty() {
+        return Ok(None);
+    }
+    let searcher = handle.reader.searcher();
+    let q = filter_query(&searcher, &handle.fields, filters)?;
+    // Unscored, all scores are 0: sorted by address.
+    let matches = all_matches(&searcher, q.as_ref(), false)?;
+    Ok(Some(matches.into_iter().map(|(_, addr)| addr).collect()))
+}
