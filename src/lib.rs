@@ -1,8 +1,9 @@
 //! fazhi — full-text search for Chinese government rule-of-law reports
 //! (法治政府建设年度报告 / 工作报告 / 工作总结).
 //!
-//! The pipeline follows the data: [`ingest`] crawls, decodes, extracts and
-//! cleans; [`report`] parses metadata and the heading tree; [`region`] maps a
+//! The pipeline follows the data, each layer importing only those before
+//! it: [`text`] recognises padding, heading markers, dates and script;
+//! [`ingest`] crawls, decodes, extracts and cleans; [`report`] parses metadata and the heading tree; [`region`] maps a
 //! bureau to the GB/T 2260 gazetteer down to townships; [`bureau_id`] gives
 //! each body one identity across spellings and years; [`analysis`]
 //! normalises and tokenises; [`index`] writes one tantivy document per

@@ -11,7 +11,7 @@
 //! accepted only when a department suffix follows it directly; the suffixes
 //! come from data/bureaus.toml (its `suffixes` plus every department name
 //! and alias), so that one list serves both this module and
-//! [`crate::bureau_id`]. When a county-level name exists in several places
+//! the bureau identity module. When a county-level name exists in several places
 //! (鼓楼区, 朝阳区 …) the province/city names the report mentions decide; if
 //! they don't, the region stays unresolved rather than guessed. City-level
 //! bureaus get no county. Municipalities (北京, 天津, 上海, 重庆) have
@@ -117,7 +117,7 @@ static DEPARTMENT_SUFFIXES: LazyLock<Vec<String>> =
     LazyLock::new(|| department_suffixes(BUREAUS_TOML));
 
 /// The part of data/bureaus.toml this module reads; the rest belongs to
-/// [`crate::bureau_id`], which validates the whole file.
+/// the bureau identity module, which validates the whole file.
 #[derive(Deserialize)]
 struct SuffixView {
     #[serde(default)]

@@ -10,10 +10,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// Cycles on the metadata side, being broken on the lead's branch
-/// (issue 13): `ingest::clean` ↔ `report::metadata` and `report` ↔
-/// `region`. Remove an entry when its cycle is gone.
-const BEING_REMOVED: &[(&str, &str)] = &[("ingest", "report"), ("region", "report")];
+/// Cycles known and being broken, named so that a new cycle cannot hide
+/// behind them. Empty: the metadata side's (`ingest::clean` ↔
+/// `report::metadata`, `report` ↔ `region`) went when numbering and dates
+/// moved down into `text` and `Region` into `region`.
+const BEING_REMOVED: &[(&str, &str)] = &[];
 
 fn src() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")

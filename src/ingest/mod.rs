@@ -3,8 +3,9 @@
 //! The stages follow the data: [`crawl`] finds candidate files, [`decode`]
 //! turns bytes into text whatever the encoding, [`extract`] pulls the text out
 //! of HTML and DOCX, and [`clean`] drops web boilerplate and re-joins
-//! paragraphs broken by page breaks. [`read_report`] runs them all and hands
-//! the result to [`crate::report`] for parsing.
+//! paragraphs broken by page breaks; [`user_metadata`] reads what the user
+//! knows about each file. The report module parses the result: it imports this
+//! module, never the other way round.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -51,14 +52,4 @@ pub struct LoadedText {
     pub encoding: String,
     /// xxh3-64 of the raw bytes, hex: the change detector for incremental indexing.
     pub content_hash: String,
-}
-
-/// Read, decode, extract and parse one file into a [`crate::report::Report`].
-pub fn read_report(file: &SourceFile) -> Result<crate::report::Report, IngestError> {
-    let loaded = extract::load(&file.path)?;
-    Ok(crate::report::parse_report(
-        &file.rel_path,
-        &file.doc_id,
-        &loaded,
-    ))
 }

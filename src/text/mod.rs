@@ -3,7 +3,7 @@
 //! traditional → simplified character fold ([`script`]).
 //!
 //! This is the bottom layer: it imports nothing else from the crate, so
-//! cleaning ([`crate::ingest`]) and parsing ([`crate::report`]) can both use
+//! cleaning (`ingest`) and parsing (`report`) can both use
 //! it without importing each other.
 
 pub mod dates;
