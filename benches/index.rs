@@ -28,6 +28,7 @@ fn bench_index(c: &mut Criterion) {
         rebuild,
         progress: false,
         taxonomy: taxonomy.clone(),
+        inputs: Default::default(),
     };
 
     let mut g = c.benchmark_group("index");

@@ -112,10 +112,11 @@ pub struct HitRow<'a> {
     pub line_end: u64,
     pub doc_id: &'a str,
     pub section_id: &'a str,
+    pub url: &'a str,
 }
 
 /// Column names of [`HitRow`], in order.
-pub const HIT_COLUMNS: [&str; 17] = [
+pub const HIT_COLUMNS: [&str; 18] = [
     "rank",
     "score",
     "bureau",
@@ -133,6 +134,7 @@ pub const HIT_COLUMNS: [&str; 17] = [
     "line_end",
     "doc_id",
     "section_id",
+    "url",
 ];
 
 impl<'a> HitRow<'a> {
@@ -156,6 +158,7 @@ impl<'a> HitRow<'a> {
             line_end: h.line_end,
             doc_id: &h.doc_id,
             section_id: &h.section_id,
+            url: s(&h.url),
         }
     }
 }
@@ -312,6 +315,9 @@ pub fn write_hit(out: &mut impl Write, h: &Hit, color: bool) -> io::Result<()> {
         "     {}",
         paint(&format!("{}:{}", h.path, h.line_start), style::PATH, color)
     )?;
+    if let Some(url) = &h.url {
+        writeln!(out, "     {}", paint(url, style::DIM, color))?;
+    }
     writeln!(out, "     {}", mark(&h.snippet, &h.highlights, color))?;
     writeln!(out)
 }

@@ -33,6 +33,7 @@ fn hostile_hit(i: usize) -> Hit {
         report_year: (i % 7 != 6).then_some(2020 + (i % 4) as u64),
         publish_date: Some("2021-03-04".to_string()),
         title: Some(format!("标题\n带换行 {i}")),
+        url: None,
         heading: "一、合法性审查".to_string(),
         heading_path: vec![
             "一、总体".to_string(),

@@ -105,6 +105,7 @@ pub fn fixture_index() -> IndexHandle {
         rebuild: true,
         progress: false,
         taxonomy: Taxonomy::load_for_corpus(&corpus, None).expect("taxonomy"),
+        inputs: Default::default(),
     })
     .expect("build fixture index");
     eprintln!("{}", summary.describe());

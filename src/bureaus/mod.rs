@@ -114,6 +114,9 @@ pub struct BureauRow {
     pub line: Option<u64>,
     /// The query strings (as typed, or the synonym variant) that occur.
     pub variants: Vec<String>,
+    /// The spellings of the bureau's name in its matching reports
+    /// (`市人社局`, `庆阳市人力资源和社会保障局` …), sorted.
+    pub aliases: Vec<String>,
     /// Char ranges of the matches inside `snippet` (for terminals).
     #[serde(skip)]
     pub highlights: Vec<(usize, usize)>,
@@ -130,6 +133,7 @@ impl BureauRow {
             sections: 0,
             mentions: 0,
             snippet: None,
+            aliases: Vec::new(),
             path: None,
             line: None,
             variants: Vec::new(),
@@ -328,12 +332,61 @@ pub fn bureaus(
         row.path = Some(path);
         row.line = Some(line);
     }
+    let page: Vec<(usize, usize)> = order
+        .iter()
+        .enumerate()
+        .map(|(i, &slot)| (slot, i))
+        .collect();
+    for (i, aliases) in spellings(&searcher, &grouped.docs, &page)? {
+        rows[i].aliases = aliases;
+    }
     rows.extend(rest.into_iter().map(BureauRow::empty));
     Ok(BureauTable {
         rows,
         total,
         matching,
     })
+}
+
+/// The distinct `bureau_as_written` values of the sections of each page
+/// row: `page` maps a group slot to its row. Read from the fast column, so
+/// no stored text is loaded.
+fn spellings(
+    searcher: &tantivy::Searcher,
+    docs: &[(DocAddress, u32)],
+    page: &[(usize, usize)],
+) -> anyhow::Result<Vec<(usize, Vec<String>)>> {
+    let row_of: HashMap<usize, usize> = page.iter().copied().collect();
+    let mut found: HashMap<usize, std::collections::BTreeSet<String>> = HashMap::new();
+    let mut columns = HashMap::new();
+    let mut name = String::new();
+    for &(addr, slot) in docs {
+        let Some(&row) = row_of.get(&(slot as usize)) else {
+            continue;
+        };
+        let column = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .str("bureau_as_written")?,
+            ),
+        };
+        let Some(column) = column.as_ref() else {
+            continue;
+        };
+        for ord in column.term_ords(addr.doc_id) {
+            name.clear();
+            if column.ord_to_str(ord, &mut name)? {
+                found.entry(row).or_default().insert(name.clone());
+            }
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|(row, names)| (row, names.into_iter().collect()))
+        .collect())
 }
 
 /// The best-scoring section of each bureau in `slots`, scored with the

@@ -85,6 +85,7 @@ struct FlatRow<'a> {
     sections: usize,
     mentions: usize,
     variants: String,
+    aliases: String,
     path: &'a str,
     line: Option<u64>,
     snippet: &'a str,
@@ -100,6 +101,7 @@ fn flat(r: &BureauRow) -> FlatRow<'_> {
         sections: r.sections,
         mentions: r.mentions,
         variants: r.variants.join(";"),
+        aliases: r.aliases.join(";"),
         path: r.path.as_deref().unwrap_or(""),
         line: r.line,
         snippet: r.snippet.as_deref().unwrap_or(""),
@@ -185,6 +187,20 @@ fn write_row(out: &mut impl Write, n: usize, r: &BureauRow, color: bool) -> io::
         r.mentions,
         r.variants.join(", ")
     )?;
+    // Other spellings of the name in its reports (`市人社局` …).
+    let others: Vec<&str> = r
+        .aliases
+        .iter()
+        .map(String::as_str)
+        .filter(|a| Some(*a) != r.bureau.as_deref())
+        .collect();
+    if !others.is_empty() {
+        writeln!(
+            out,
+            "     {}",
+            paint(&format!("also: {}", others.join(", ")), style::DIM, color)
+        )?;
+    }
     if let (Some(path), Some(line)) = (&r.path, r.line) {
         writeln!(
             out,

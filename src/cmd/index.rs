@@ -5,7 +5,9 @@ use std::io::Write;
 use clap::Args;
 
 use super::{Global, Outcome};
+use crate::engine::print_metadata_warnings;
 use crate::index::{BuildOptions, build};
+use crate::report::inputs::ParseInputs;
 use crate::topics::Taxonomy;
 
 #[derive(Debug, Args)]
@@ -22,12 +24,17 @@ pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<Outcome> {
     // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
     let mut out = std::io::stdout().lock();
     let taxonomy = Taxonomy::load_for_corpus(&global.corpus, global.taxonomy.as_deref())?;
+    let (inputs, warnings) =
+        ParseInputs::load_for_corpus(&global.corpus, global.metadata.as_deref())
+            .map_err(|e| anyhow::anyhow!(e))?;
+    print_metadata_warnings(&warnings);
     let summary = build(&BuildOptions {
         corpus: global.corpus.clone(),
         index_dir: global.index.clone(),
         rebuild: args.rebuild,
         progress: !args.quiet,
         taxonomy,
+        inputs,
     })?;
     summary.print_warnings();
     if !args.quiet {

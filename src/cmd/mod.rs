@@ -37,12 +37,22 @@ pub struct Global {
     /// Topic taxonomy file (default: topics.toml beside the corpus, else built in).
     #[arg(long, global = true, env = "FAZHI_TAXONOMY", value_name = "FILE")]
     pub taxonomy: Option<PathBuf>,
+    /// Your own metadata per file: CSV or JSONL with `path` plus any of url,
+    /// bureau, title, report_year, publish_date, province, city, county
+    /// (default: metadata.csv or metadata.jsonl in the corpus folder).
+    #[arg(long, global = true, env = "FAZHI_METADATA", value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
 }
 
 impl Global {
     /// The engine over this invocation's index (built first when missing).
     pub fn engine(&self) -> anyhow::Result<Engine> {
-        Engine::open(&self.index, &self.corpus, self.taxonomy.as_deref())
+        Engine::open(
+            &self.index,
+            &self.corpus,
+            self.taxonomy.as_deref(),
+            self.metadata.as_deref(),
+        )
     }
 }
 

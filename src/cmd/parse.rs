@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{Global, Outcome};
-use crate::report::{Report, Section, parse_report};
+use crate::engine::print_metadata_warnings;
+use crate::report::inputs::ParseInputs;
+use crate::report::{Report, Section};
 
 #[derive(Debug, Args)]
 pub struct ParseArgs {
@@ -28,13 +30,20 @@ pub struct ParseArgs {
 pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<Outcome> {
     let mut reports = Vec::new();
     let mut failed = false;
+    // The corpus's bureau aliases and metadata file apply here as in `index`.
+    let (inputs, warnings) =
+        ParseInputs::load_for_corpus(&global.corpus, global.metadata.as_deref())
+            .map_err(|e| anyhow::anyhow!(e))?;
+    print_metadata_warnings(&warnings);
     for path in &args.files {
         match crate::ingest::extract::load(path) {
             Ok(loaded) => {
-                let rel = path.to_string_lossy().into_owned();
-                reports.push(parse_report(
+                let shown = path.to_string_lossy().into_owned();
+                let rel = corpus_relative(path, &global.corpus);
+                reports.push(inputs.parse(
                     &rel,
-                    &doc_id_for(path, &global.corpus),
+                    &shown,
+                    &crate::ingest::crawl::doc_id(&rel),
                     &loaded,
                 ));
             }
@@ -63,13 +72,13 @@ pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<Outcome> {
 /// The doc id the index gives this file: from its path relative to the
 /// corpus folder when it lies inside it, else from the path as given — so
 /// ids printed here work with `fazhi show`.
-fn doc_id_for(path: &Path, corpus: &Path) -> String {
+fn corpus_relative(path: &Path, corpus: &Path) -> String {
     let rel = path.strip_prefix(corpus).unwrap_or(path);
     let rel: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    crate::ingest::crawl::doc_id(&rel.join("/"))
+    rel.join("/")
 }
 
 /// One object for one report, an array for several.
@@ -177,7 +186,7 @@ mod tests {
             encoding: "UTF-8".into(),
             content_hash: String::new(),
         };
-        parse_report("corpus/a.txt", "a", &loaded)
+        crate::report::parse_report("corpus/a.txt", "a", &loaded)
     }
 
     #[test]
@@ -230,13 +239,15 @@ mod tests {
     }
 
     #[test]
-    fn doc_ids_match_the_index() {
+    fn paths_are_relative_to_the_corpus_as_in_the_index() {
         let corpus = Path::new("corpus");
-        let id = doc_id_for(Path::new("corpus/000_700b.txt"), corpus);
-        assert_eq!(id, crate::ingest::crawl::doc_id("000_700b.txt"));
         assert_eq!(
-            doc_id_for(Path::new("other/报告.txt"), corpus),
-            crate::ingest::crawl::doc_id("other/报告.txt")
+            corpus_relative(Path::new("corpus/000_700b.txt"), corpus),
+            "000_700b.txt"
+        );
+        assert_eq!(
+            corpus_relative(Path::new("other/报告.txt"), corpus),
+            "other/报告.txt"
         );
     }
 }

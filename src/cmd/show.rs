@@ -130,6 +130,9 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<Outcome> {
     if !region.is_empty() {
         writeln!(out, "{}", region.join(" "))?;
     }
+    if let Some(url) = &first.url {
+        writeln!(out, "{url}")?;
+    }
     if focus.is_some() {
         // Context: the heading path above, and the neighbours.
         let s = first;

@@ -11,9 +11,13 @@ use crate::index::scan;
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "table", value_parser = ["table", "json"])]
+    /// Output format (`jsonl` and `csv` with --unknown).
+    #[arg(long, short = 'f', default_value = "table", value_parser = ["table", "json", "jsonl", "csv"])]
     pub format: String,
+    /// List the reports whose bureau, year or region is unknown (to fill in
+    /// with a metadata file, see docs/metadata.md).
+    #[arg(long)]
+    pub unknown: bool,
     /// Also print the index size per component and field (for tuning).
     #[arg(long)]
     pub space: bool,
@@ -72,6 +76,84 @@ fn dir_size(dir: &std::path::Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// A report with a field fazhi could not find.
+#[derive(Debug, Serialize)]
+struct Unknown<'a> {
+    path: &'a str,
+    doc_id: &'a str,
+    bureau: Option<&'a str>,
+    report_year: Option<u64>,
+    province: Option<&'a str>,
+    /// The unknown fields: `bureau`, `report_year`, `region`; `;`-joined in CSV.
+    missing: String,
+}
+
+/// `stats --unknown`: one row per report missing a bureau, year or region.
+fn write_unknown(
+    out: &mut impl Write,
+    reports: &BTreeMap<String, scan::ReportFacts>,
+    format: &str,
+) -> anyhow::Result<Outcome> {
+    let mut rows: Vec<Unknown> = reports
+        .values()
+        .filter_map(|r| {
+            let missing: Vec<&str> = [
+                ("bureau", r.bureau.is_none()),
+                ("report_year", r.report_year.is_none()),
+                ("region", r.province.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(name, gone)| gone.then_some(name))
+            .collect();
+            (!missing.is_empty()).then(|| Unknown {
+                path: &r.path,
+                doc_id: &r.doc_id,
+                bureau: r.bureau.as_deref(),
+                report_year: r.report_year,
+                province: r.province.as_deref(),
+                missing: missing.join(";"),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a.path.cmp(b.path));
+    match format {
+        "json" => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        "jsonl" => {
+            for r in &rows {
+                writeln!(out, "{}", serde_json::to_string(r)?)?;
+            }
+        }
+        "csv" => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            if rows.is_empty() {
+                w.write_record([
+                    "path",
+                    "doc_id",
+                    "bureau",
+                    "report_year",
+                    "province",
+                    "missing",
+                ])?;
+            }
+            for r in &rows {
+                w.serialize(r)?;
+            }
+            out.write_all(&w.into_inner()?)?;
+        }
+        _ => {
+            for r in &rows {
+                writeln!(out, "{}  missing: {}", r.path, r.missing.replace(';', ", "))?;
+            }
+            eprintln!(
+                "fazhi: {} of {} reports lack a bureau, year or region; fill them in with metadata.csv (docs/metadata.md)",
+                rows.len(),
+                reports.len()
+            );
+        }
+    }
+    Ok(Outcome::Done)
+}
+
 pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
     let mut out = std::io::stdout().lock();
@@ -79,6 +161,15 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     let handle = engine.handle();
     let searcher = handle.reader.searcher();
     let reports = scan::reports(&searcher)?;
+    if args.unknown {
+        return write_unknown(&mut out, &reports, &args.format);
+    }
+    if matches!(args.format.as_str(), "jsonl" | "csv") {
+        anyhow::bail!(
+            "stats: -f {} is for --unknown lists; use -f json",
+            args.format
+        );
+    }
     let mut years = BTreeMap::new();
     let mut by_province = BTreeMap::new();
     let mut bureaus = std::collections::BTreeSet::new();

@@ -16,6 +16,7 @@
 //! kind of request, so `search`, `bureaus` and `export` select the same
 //! sections; `search` also boosts by the score, `export` orders by it.
 
+use crate::report::inputs::ParseInputs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -130,6 +131,13 @@ pub struct Engine {
     taxonomy: OnceLock<Taxonomy>,
 }
 
+/// Bad rows of the user's metadata file, one warning line each.
+pub fn print_metadata_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("fazhi: warning: {w}");
+    }
+}
+
 impl Engine {
     /// Open the index at `index_dir`; when there is none but a corpus
     /// folder, build it first (saying so on stderr), so that a first
@@ -139,6 +147,7 @@ impl Engine {
         index_dir: &Path,
         corpus: &Path,
         taxonomy_file: Option<&Path>,
+        metadata_file: Option<&Path>,
     ) -> anyhow::Result<Engine> {
         let taxonomy = OnceLock::new();
         if !index::exists(index_dir) {
@@ -155,12 +164,16 @@ impl Engine {
                 corpus.display()
             );
             let loaded = Taxonomy::load_for_corpus(corpus, taxonomy_file)?;
+            let (inputs, warnings) = ParseInputs::load_for_corpus(corpus, metadata_file)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            print_metadata_warnings(&warnings);
             let summary = index::build(&BuildOptions {
                 corpus: corpus.to_path_buf(),
                 index_dir: index_dir.to_path_buf(),
                 rebuild: false,
                 progress: true,
                 taxonomy: loaded.clone(),
+                inputs,
             })?;
             summary.print_warnings();
             let _ = taxonomy.set(loaded);

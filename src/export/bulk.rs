@@ -10,7 +10,7 @@ use super::record::{SectionRef, Strs};
 
 /// Field names of a bulk document ([`BulkDoc`]), in order; the mapping in
 /// `docs/scale-out.md` declares exactly these.
-pub const BULK_FIELDS: [&str; 22] = [
+pub const BULK_FIELDS: [&str; 23] = [
     "section_id",
     "doc_id",
     "path",
@@ -25,6 +25,7 @@ pub const BULK_FIELDS: [&str; 22] = [
     "report_year",
     "publish_date",
     "doc_number",
+    "url",
     "heading",
     "heading_path",
     "level",
@@ -53,6 +54,7 @@ pub struct BulkDoc<'a> {
     /// `YYYY-MM-DD`, or null (a malformed date would reject the document).
     pub publish_date: Option<&'a str>,
     pub doc_number: Option<&'a str>,
+    pub url: Option<&'a str>,
     pub heading: &'a str,
     pub heading_path: Strs<'a>,
     pub level: u64,
@@ -94,6 +96,7 @@ impl<'a> BulkDoc<'a> {
             report_year: s.report_year,
             publish_date: s.publish_date.filter(|d| is_iso_date(d)),
             doc_number: s.doc_number,
+            url: s.url,
             heading: s.heading,
             heading_path: s.heading_path,
             level: s.level,

@@ -78,6 +78,7 @@ pub struct SectionRef<'a> {
     pub report_year: Option<u64>,
     pub publish_date: Option<&'a str>,
     pub doc_number: Option<&'a str>,
+    pub url: Option<&'a str>,
     pub heading: &'a str,
     pub heading_path: Strs<'a>,
     pub level: u64,
@@ -105,6 +106,7 @@ impl<'a> SectionRef<'a> {
             report_year: s.report_year,
             publish_date: s.publish_date.as_deref(),
             doc_number: s.doc_number.as_deref(),
+            url: s.url.as_deref(),
             heading: &s.heading,
             heading_path: Strs::Owned(&s.heading_path),
             level: s.level,
@@ -133,6 +135,7 @@ impl<'a> SectionRef<'a> {
             report_year: h.report_year,
             publish_date: h.publish_date.as_deref(),
             doc_number: None,
+            url: h.url.as_deref(),
             heading: &h.heading,
             heading_path: Strs::Owned(&h.heading_path),
             level: h.level,
@@ -180,6 +183,7 @@ pub(super) struct HitJson<'a> {
     report_year: Option<u64>,
     publish_date: Option<&'a str>,
     title: Option<&'a str>,
+    url: Option<&'a str>,
     heading: &'a str,
     heading_path: Strs<'a>,
     level: u64,
@@ -258,6 +262,7 @@ impl RecordEncoder {
                 out.extend_from_slice(itoa.format(s.line_end).as_bytes());
                 csv_text(out, s.doc_id);
                 csv_text(out, s.section_id);
+                csv_text(out, s.url.unwrap_or(""));
                 out.extend_from_slice(b"\r\n");
             }
             ExportFormat::Json | ExportFormat::Jsonl => {
@@ -301,6 +306,7 @@ impl RecordEncoder {
                         s.path,
                         s.doc_id,
                         s.section_id,
+                        s.url.unwrap_or(""),
                     ],
                 }
                 .encode(out);
@@ -327,6 +333,7 @@ pub(super) fn hit_json<'a>(row: &RowInput<'a>) -> HitJson<'a> {
         report_year: s.report_year,
         publish_date: s.publish_date,
         title: s.title,
+        url: s.url,
         heading: s.heading,
         heading_path: s.heading_path,
         level: s.level,

@@ -8,16 +8,16 @@ use rust_xlsxwriter::{Format as XlsxFormat, Workbook, Worksheet};
 use crate::output::HIT_COLUMNS;
 
 /// The cells of one XLSX hits row, as a record: fixed-size numbers, then
-/// 12 length-prefixed strings (bureau, province, city, county,
+/// 13 length-prefixed strings (bureau, province, city, county,
 /// publish_date, title, heading_path, snippet, matched, path, doc_id,
-/// section_id).
+/// section_id, url).
 pub(super) struct XlsxRow<'a> {
     pub(super) rank: u64,
     pub(super) score: f32,
     pub(super) report_year: Option<u64>,
     pub(super) line_start: u64,
     pub(super) line_end: u64,
-    pub(super) strs: [&'a str; 12],
+    pub(super) strs: [&'a str; 13],
 }
 
 impl<'a> XlsxRow<'a> {
@@ -50,7 +50,7 @@ impl<'a> XlsxRow<'a> {
         let year = u64_of(&mut rec)?;
         let line_start = u64_of(&mut rec)?;
         let line_end = u64_of(&mut rec)?;
-        let mut strs = [""; 12];
+        let mut strs = [""; 13];
         for s in &mut strs {
             let n = u64_of(&mut rec)? as usize;
             *s = std::str::from_utf8(take(&mut rec, n)?)?;
@@ -92,8 +92,9 @@ pub(super) type RegionKey = (String, String, String, String);
 pub(super) const XLSX_MAX_ROW: u32 = 1_048_575;
 
 /// Column widths (in characters) of the hits sheet, by [`HIT_COLUMNS`] order.
-pub(super) const HIT_WIDTHS: [f64; 17] = [
-    6.0, 8.0, 22.0, 10.0, 10.0, 10.0, 8.0, 12.0, 40.0, 40.0, 80.0, 18.0, 32.0, 8.0, 8.0, 18.0, 22.0,
+pub(super) const HIT_WIDTHS: [f64; 18] = [
+    6.0, 8.0, 22.0, 10.0, 10.0, 10.0, 8.0, 12.0, 40.0, 40.0, 80.0, 18.0, 32.0, 8.0, 8.0, 18.0,
+    22.0, 40.0,
 ];
 
 /// Text for a cell: a line break in a cell is `\n`; a `\r` would be
@@ -167,6 +168,7 @@ impl XlsxSink {
             path,
             doc_id,
             section_id,
+            url,
         ] = row.strs;
         let ws = self.current()?;
         ws.write_number(r, 0, row.rank as f64)?;
@@ -197,6 +199,9 @@ impl XlsxSink {
         ws.write_number(r, 14, row.line_end as f64)?;
         ws.write_string(r, 15, doc_id)?;
         ws.write_string(r, 16, section_id)?;
+        if !url.is_empty() {
+            ws.write_string(r, 17, cell_text(url))?;
+        }
 
         let rank = row.rank as usize;
         let key = (

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::analysis::register_tokenizers;
 use crate::ingest::{self, IngestError, SourceFile};
+use crate::report::inputs::ParseInputs;
 use crate::report::{Report, section_text};
 use crate::topics::Taxonomy;
 
@@ -53,6 +54,8 @@ pub struct BuildOptions {
     /// Show a progress bar (only ever drawn on a terminal).
     pub progress: bool,
     pub taxonomy: Taxonomy,
+    /// The bureau alias table and the user's metadata file.
+    pub inputs: ParseInputs,
 }
 
 /// Counts of one indexing run.
@@ -191,11 +194,13 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     };
     register_tokenizers(&index);
 
+    // Topic scores and bureau names are stored per section: a new taxonomy
+    // or alias table means re-reading every report.
     let taxonomy_fp = opts.taxonomy.fingerprint();
+    let aliases_fp = opts.inputs.aliases_fingerprint().to_string();
     let old_manifest = match &old_info {
         Some(info) if !full => {
-            if info.taxonomy != taxonomy_fp {
-                // Topic scores are stored per section: a new taxonomy means re-scoring all.
+            if info.taxonomy != taxonomy_fp || info.bureau_aliases != aliases_fp {
                 full = true;
                 Manifest::new()
             } else {
@@ -264,7 +269,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
             next_file += 1;
             match ingest::extract::read_capped(&file.path) {
                 Ok(bytes) => {
-                    let hash = format!("{:016x}", xxh3_64(&bytes));
+                    let hash = opts
+                        .inputs
+                        .file_fingerprint(&file.rel_path, &format!("{:016x}", xxh3_64(&bytes)));
                     match old_manifest.get(&file.rel_path) {
                         Some(old) if old.content_hash == hash => {
                             manifest.insert(file.rel_path.clone(), old.clone());
@@ -289,7 +296,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
         let parsed = parse_parallel(
             batch.iter().map(|(f, b)| (*f, b.as_slice())).collect(),
             &fields,
-            &opts.taxonomy,
+            opts,
         );
         for ((file, bytes), result) in batch.iter().zip(parsed) {
             progress.inc(1);
@@ -355,6 +362,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
             schema_version: SCHEMA_VERSION,
             manifest: manifest_name.clone(),
             taxonomy: taxonomy_fp,
+            bureau_aliases: aliases_fp,
             topics: opts.taxonomy.names.clone(),
         };
         let mut prepared = writer
@@ -441,11 +449,11 @@ struct Prepared {
 fn parse_parallel(
     files: Vec<(&SourceFile, &[u8])>,
     fields: &Fields,
-    taxonomy: &Taxonomy,
+    opts: &BuildOptions,
 ) -> Vec<Result<Prepared, IngestError>> {
     let prepare = |&(file, bytes): &(&SourceFile, &[u8])| {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            prepare_one(file, bytes, fields, taxonomy)
+            prepare_one(file, bytes, fields, opts)
         }))
         .unwrap_or_else(|_| Err(IngestError::new(&file.path, "internal error while parsing")))
     };
@@ -493,17 +501,24 @@ fn prepare_one(
     file: &SourceFile,
     bytes: &[u8],
     fields: &Fields,
-    taxonomy: &Taxonomy,
+    opts: &BuildOptions,
 ) -> Result<Prepared, IngestError> {
     let loaded = ingest::extract::load_bytes(&file.path, bytes)?;
     // Hits cite the path as found (corpus folder included), so `path:line` opens.
-    let report = crate::report::parse_report(&file.path.to_string_lossy(), &file.doc_id, &loaded);
+    let report = opts.inputs.parse(
+        &file.rel_path,
+        &file.path.to_string_lossy(),
+        &file.doc_id,
+        &loaded,
+    );
     if report.searchable_sections().next().is_none() {
         return Err(IngestError::new(&file.path, "no text found"));
     }
     Ok(Prepared {
-        docs: report_documents(fields, &report, taxonomy),
-        content_hash: loaded.content_hash,
+        docs: report_documents(fields, &report, &opts.taxonomy),
+        content_hash: opts
+            .inputs
+            .file_fingerprint(&file.rel_path, &loaded.content_hash),
     })
 }
 
@@ -525,6 +540,11 @@ fn report_documents(f: &Fields, report: &Report, taxonomy: &Taxonomy) -> Vec<Tan
             (f.city_code, &report.region.city_code),
             (f.county, &report.region.county),
             (f.county_code, &report.region.county_code),
+            (f.township, &report.region.township),
+            (f.township_code, &report.region.township_code),
+            (f.bureau_key, &report.bureau_key),
+            (f.bureau_as_written, &report.bureau_as_written),
+            (f.url, &report.url),
             (f.publish_date, &report.publish_date),
             (f.doc_number, &report.doc_number),
             (f.addressee, &report.addressee),

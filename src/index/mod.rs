@@ -32,7 +32,7 @@ pub mod scan;
 pub use build::{BuildOptions, BuildSummary, build};
 
 /// Bumped whenever the schema or the analysis changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Stored text is compressed with zstd in 256 KiB blocks: Chinese text
 /// compresses to about half with zstd and far less with lz4, and the stored
@@ -69,12 +69,20 @@ pub struct Fields {
     pub encoding: Field,
     pub title: Field,
     pub bureau: Field,
+    /// The body's identity (place code / department), see [`crate::bureau_id`].
+    pub bureau_key: Field,
+    /// The bureau's name as the report writes it.
+    pub bureau_as_written: Field,
+    /// Where the report came from, from the user's metadata file.
+    pub url: Field,
     pub province: Field,
     pub province_code: Field,
     pub city: Field,
     pub city_code: Field,
     pub county: Field,
     pub county_code: Field,
+    pub township: Field,
+    pub township_code: Field,
     pub report_year: Field,
     pub publish_date: Field,
     pub doc_number: Field,
@@ -121,6 +129,8 @@ pub fn schema() -> (Schema, Fields) {
     );
     let raw_stored = raw.clone().set_stored();
     let raw_fast = raw_stored.clone().set_fast("raw");
+    // Grouping and filtering only: read from fast columns, never as text.
+    let raw_fast_only = raw.clone().set_fast("raw");
     let fields = Fields {
         doc_id: b.add_text_field("doc_id", raw_fast.clone()),
         section_id: b.add_text_field("section_id", raw_stored.clone()),
@@ -128,12 +138,17 @@ pub fn schema() -> (Schema, Fields) {
         encoding: b.add_text_field("encoding", stored_only.clone()),
         title: b.add_text_field("title", jieba.clone().set_stored()),
         bureau: b.add_text_field("bureau", raw_fast.clone()),
+        bureau_key: b.add_text_field("bureau_key", raw_fast_only.clone()),
+        bureau_as_written: b.add_text_field("bureau_as_written", raw_fast_only.clone()),
+        url: b.add_text_field("url", stored_only.clone()),
         province: b.add_text_field("province", raw_fast.clone()),
         province_code: b.add_text_field("province_code", raw_stored.clone()),
         city: b.add_text_field("city", raw_fast.clone()),
         city_code: b.add_text_field("city_code", raw_stored.clone()),
         county: b.add_text_field("county", raw_fast.clone()),
         county_code: b.add_text_field("county_code", raw_stored.clone()),
+        township: b.add_text_field("township", raw_fast_only.clone()),
+        township_code: b.add_text_field("township_code", raw_fast_only.clone()),
         report_year: b.add_u64_field("report_year", INDEXED | STORED | FAST),
         publish_date: b.add_text_field("publish_date", raw_stored.clone()),
         doc_number: b.add_text_field("doc_number", stored_only.clone()),
@@ -164,6 +179,9 @@ pub struct CommitInfo {
     pub taxonomy: String,
     /// Names of the taxonomy's topics, in slot order.
     pub topics: Vec<String>,
+    /// Fingerprint of the bureau alias table the bureau names were read with.
+    #[serde(default)]
+    pub bureau_aliases: String,
 }
 
 /// One indexed file in the manifest.

@@ -29,6 +29,8 @@ pub struct Hit {
     pub report_year: Option<u64>,
     pub publish_date: Option<String>,
     pub title: Option<String>,
+    /// Where the report came from (the user's metadata file), if known.
+    pub url: Option<String>,
     pub heading: String,
     pub heading_path: Vec<String>,
     pub level: u64,
@@ -59,6 +61,7 @@ pub struct StoredSection {
     pub doc_number: Option<String>,
     pub addressee: Option<String>,
     pub encoding: Option<String>,
+    pub url: Option<String>,
     pub heading: String,
     pub heading_path: Vec<String>,
     pub level: u64,
@@ -117,6 +120,7 @@ pub fn load_section(
         doc_number: text_of(&doc, f.doc_number),
         addressee: text_of(&doc, f.addressee),
         encoding: text_of(&doc, f.encoding),
+        url: text_of(&doc, f.url),
         heading: text_of(&doc, f.heading).unwrap_or_default(),
         heading_path: if heading_path.is_empty() {
             Vec::new()
@@ -186,6 +190,7 @@ impl Hit {
             report_year: s.report_year,
             publish_date: s.publish_date,
             title: s.title,
+            url: s.url,
             heading: s.heading,
             heading_path: s.heading_path,
             level: s.level,

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod inputs;
 pub mod metadata;
 pub mod sections;
 

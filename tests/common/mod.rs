@@ -65,6 +65,7 @@ impl Fixture {
             .env_remove("FAZHI_INDEX")
             .env_remove("FAZHI_CORPUS")
             .env_remove("FAZHI_TOPICS")
+            .env_remove("FAZHI_METADATA")
             .env("NO_COLOR", "1");
         c
     }
