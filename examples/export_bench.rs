@@ -212,6 +212,7 @@ fn main() -> anyhow::Result<()> {
         report_year: None,
         publish_date: Some("2021-01-05".into()),
         title: Some("关于2020年法治政府建设工作情况的报告".into()),
+        url: None,
         heading: "六、加强合法性审查".into(),
         heading_path: vec!["二、主要工作".into(), "六、加强合法性审查".into()],
         level: 2,

@@ -163,10 +163,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// A name as compared: no padding, `中国共产党` as `中共`.
 fn clean(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .filter(|c| !crate::text::numbering::is_padding(*c))
-        .collect();
+    let s = crate::text::numbering::without_padding(name);
     match s.strip_prefix("中国共产党") {
         Some(rest) => format!("中共{rest}"),
         None => s,

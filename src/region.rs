@@ -39,7 +39,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::numbering::is_padding;
+use crate::text::numbering::without_padding;
 
 /// Where a bureau sits, resolved against the GB/T 2260 gazetteer.
 /// Unknown parts are `None`; a city-level bureau has no county, a
@@ -372,7 +372,7 @@ fn name_at_start(s: &str, name: &str, short: &str, allow_short: bool) -> Option<
 /// the same name.
 pub fn resolve(bureau: &str, context: &str) -> Region {
     let g = &*GAZETTEER;
-    let name: String = bureau.chars().filter(|c| !is_padding(*c)).collect();
+    let name = without_padding(bureau);
     let name = name.strip_prefix("中共").unwrap_or(&name);
     let (place, rest) = place_prefix(g, name, context);
     match township_after(g, &place, rest, context) {
@@ -1143,9 +1143,9 @@ mod tests {
     #[test]
     fn padding_is_ignored() {
         for c in [' ', '\t', '\u{a0}', '\u{3000}', '\u{feff}'] {
-            assert!(is_padding(c), "{c:?}");
+            assert!(crate::text::numbering::is_padding(c), "{c:?}");
         }
-        assert!(!is_padding('县'));
+        assert!(!crate::text::numbering::is_padding('县'));
         assert_eq!(r("宁\u{3000}县 教育局\u{a0}", "").2, s("宁县"));
         assert_eq!(town("\u{feff}宁县 早胜镇", "").0, s("早胜镇"));
     }

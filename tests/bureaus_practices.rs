@@ -237,7 +237,7 @@ fn table_and_csv_output() {
         headers.iter().collect::<Vec<_>>(),
         vec![
             "bureau", "province", "city", "county", "years", "sections", "mentions", "variants",
-            "path", "line", "snippet"
+            "aliases", "path", "line", "snippet"
         ]
     );
     let names: BTreeSet<String> = reader

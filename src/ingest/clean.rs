@@ -19,7 +19,7 @@
 //! Blank lines are never relied on as paragraph separators: some sources
 //! have none at all, others put one between every line.
 
-use crate::text::numbering::{parse_marker, trim_padding};
+use crate::text::numbering::{parse_marker, trim_padding, without_padding};
 
 /// A logical paragraph of the cleaned text with the source lines it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -269,10 +269,7 @@ pub fn is_metadata_line(line: &str) -> bool {
     if is_breadcrumb(line) {
         return true;
     }
-    let compact: String = line
-        .chars()
-        .filter(|c| !crate::text::numbering::is_padding(*c))
-        .collect();
+    let compact = without_padding(line);
     METADATA_LABELS.iter().any(|label| {
         compact
             .strip_prefix(label)
@@ -291,10 +288,7 @@ pub fn is_breadcrumb(line: &str) -> bool {
     if line.chars().take(121).count() > 120 {
         return false;
     }
-    let compact: String = line
-        .chars()
-        .filter(|c| !crate::text::numbering::is_padding(*c))
-        .collect();
+    let compact = without_padding(line);
     const CRUMB_STARTS: &[&str] = &[
         "您当前的位置",
         "您当前位置",
@@ -333,10 +327,7 @@ pub fn is_boilerplate(line: &str) -> bool {
     if line.chars().take(121).count() > 120 {
         return false;
     }
-    let compact: String = line
-        .chars()
-        .filter(|c| !crate::text::numbering::is_padding(*c))
-        .collect();
+    let compact = without_padding(line);
     if is_nav_bar(line) {
         return true;
     }

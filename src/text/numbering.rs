@@ -45,6 +45,12 @@ pub fn is_padding(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{feff}'
 }
 
+/// `s` without any padding, inside too: labels are printed spaced out
+/// (`文 号:`) and names split by a stray space (`许昌市教育局 关于`).
+pub fn without_padding(s: &str) -> String {
+    s.chars().filter(|c| !is_padding(*c)).collect()
+}
+
 /// Trim padding (including NBSP and U+3000) from both ends.
 pub fn trim_padding(s: &str) -> &str {
     s.trim_matches(is_padding)

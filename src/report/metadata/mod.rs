@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ingest::clean::{self, Paragraph, is_breadcrumb, is_metadata_line, is_org_name_only};
 use crate::text::dates::{find_date, parse_date_only};
-use crate::text::numbering::{is_padding, parse_marker, trim_padding};
+use crate::text::numbering::{is_padding, parse_marker, trim_padding, without_padding};
 pub use title::normalize_title;
 use title::{FoundTitle, title_like};
 
@@ -724,10 +724,7 @@ fn addressee(text: &str) -> Option<String> {
 /// An organisation name without padding or internal spaces, and without
 /// the party group that often signs for it (`司法部党组` → `司法部`).
 fn clean_org(text: &str) -> String {
-    let name: String = trim_padding(text)
-        .chars()
-        .filter(|c| !is_padding(*c))
-        .collect();
+    let name = without_padding(text);
     for group in ["党组", "党委"] {
         if let Some(body) = name.strip_suffix(group)
             && body.chars().count() >= 2
@@ -743,7 +740,7 @@ fn clean_org(text: &str) -> String {
 /// `时间:2020-12-30 09:42 来源:`.
 fn fields(line: &str) -> Vec<(&'static str, String)> {
     // Spaces go: labels are printed spaced out (`文 号:`), values need none.
-    let compact: String = line.chars().filter(|c| !is_padding(*c)).collect();
+    let compact = without_padding(line);
     let mut hits: Vec<(usize, usize, &'static str)> = Vec::new();
     for label in clean::METADATA_LABELS {
         for (pos, _) in compact.match_indices(label) {
@@ -787,7 +784,7 @@ pub fn find_doc_number(text: &str) -> Option<String> {
     }
     DOC_NUMBER_RE
         .find(text)
-        .map(|m| m.as_str().chars().filter(|c| !is_padding(*c)).collect())
+        .map(|m| without_padding(m.as_str()))
 }
 
 /// The year a title says the report covers: `2021年度`, `2023年`, `二〇二〇年`.
