@@ -49,10 +49,11 @@
 //!    self-reference with no place anywhere (`人社局`, `县司法局`: every
 //!    county has one) gives `None`.
 //!
-//! [`BureauRegistry`] collects identities over a corpus and answers, per key,
-//! the name to show and the spellings seen.
+//! The spellings a corpus uses for one body are not kept here: the index
+//! stores each report's spelling (`bureau_as_written`) and `fazhi bureaus`
+//! lists them per body as its `aliases`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -681,95 +682,6 @@ pub fn complete_short(short: &str, region: &Region, aliases: &BureauAliases) -> 
         .then(|| format!("{ornament}{}", join_place(place, &department)))
 }
 
-// ---------------------------------------------------------------------------
-// The corpus registry
-
-/// What the corpus says about one body.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct RegistryEntry {
-    /// Whether the department is a type of the alias table.
-    typed: bool,
-    /// Canonical forms computed for it (one, unless regions differ in naming).
-    canonical: BTreeSet<String>,
-    /// Spellings seen in reports, padding removed.
-    spellings: BTreeSet<String>,
-}
-
-/// Corpus-level table of bodies: for each identity key, the name to show and
-/// the spellings seen. Sets and sorted maps only, so the result does not
-/// depend on the order observations arrive in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BureauRegistry {
-    bureaus: BTreeMap<String, RegistryEntry>,
-}
-
-/// The longest string, the smallest of equally long ones (deterministic).
-fn fullest<'a>(names: impl Iterator<Item = &'a String>) -> Option<&'a str> {
-    names
-        .min_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)))
-        .map(String::as_str)
-}
-
-impl BureauRegistry {
-    pub fn new() -> BureauRegistry {
-        BureauRegistry::default()
-    }
-
-    /// Record that a report names the body `identity` as `spelling`.
-    pub fn observe(&mut self, identity: &BureauIdentity, spelling: &str) {
-        let entry = self.bureaus.entry(identity.key.clone()).or_default();
-        entry.typed |= identity.typed;
-        entry.canonical.insert(identity.canonical.clone());
-        let spelling = clean(spelling);
-        if !spelling.is_empty() {
-            entry.spellings.insert(spelling);
-        }
-    }
-
-    /// Add everything another registry saw (e.g. of another worker).
-    pub fn merge(&mut self, other: &BureauRegistry) {
-        for (key, theirs) in &other.bureaus {
-            let ours = self.bureaus.entry(key.clone()).or_default();
-            ours.typed |= theirs.typed;
-            ours.canonical.extend(theirs.canonical.iter().cloned());
-            ours.spellings.extend(theirs.spellings.iter().cloned());
-        }
-    }
-
-    /// The name to show for a key: the official form for a typed
-    /// department; for an untyped one the longest spelling seen (or the
-    /// computed form with its place, when that is longer).
-    pub fn display_name(&self, key: &str) -> Option<&str> {
-        let e = self.bureaus.get(key)?;
-        if e.typed {
-            fullest(e.canonical.iter())
-        } else {
-            fullest(e.spellings.iter().chain(e.canonical.iter()))
-        }
-    }
-
-    /// The spellings seen for a key, sorted and deduplicated.
-    pub fn aliases(&self, key: &str) -> Vec<&str> {
-        self.bureaus
-            .get(key)
-            .map(|e| e.spellings.iter().map(String::as_str).collect())
-            .unwrap_or_default()
-    }
-
-    /// Every key, sorted.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.bureaus.keys().map(String::as_str)
-    }
-
-    pub fn len(&self) -> usize {
-        self.bureaus.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bureaus.is_empty()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1135,75 +1047,5 @@ aliases = ["城管局"]
         }
         let err = BureauAliases::load(Path::new("/nonexistent/bureaus.toml")).unwrap_err();
         assert!(err.starts_with("/nonexistent/bureaus.toml: "), "{err}");
-    }
-
-    fn observed(names: &[(&str, &str)]) -> BureauRegistry {
-        let mut reg = BureauRegistry::new();
-        for (name, place) in names {
-            let got = id_in(name, place).expect(name);
-            reg.observe(&got, name);
-        }
-        reg
-    }
-
-    #[test]
-    fn registry_shows_official_form_and_spellings() {
-        let seen = [
-            ("市人社局", "庆阳市教育局"),
-            ("庆阳市人力资源和社会保障局", "庆阳市教育局"),
-            ("人社局", "庆阳市教育局"),
-            ("人社局", "庆阳市教育局"),
-            ("长春市人社局", "长春市教育局"),
-        ];
-        let reg = observed(&seen);
-        assert_eq!(reg.len(), 2);
-        let k = "6210/人力资源和社会保障局";
-        assert_eq!(reg.display_name(k), Some("庆阳市人力资源和社会保障局"));
-        assert_eq!(
-            reg.aliases(k),
-            vec!["人社局", "市人社局", "庆阳市人力资源和社会保障局"]
-        );
-        assert_eq!(reg.display_name("nope"), None);
-        assert!(reg.aliases("nope").is_empty());
-        assert_eq!(reg.keys().count(), 2);
-    }
-
-    #[test]
-    fn registry_untyped_shows_longest_spelling() {
-        let mut reg = BureauRegistry::new();
-        let region = resolve("庆阳市司法局", "");
-        for name in ["法律援助中心", "甘肃省庆阳市法律援助中心"] {
-            reg.observe(&identify(name, &region, &table()).unwrap(), name);
-        }
-        assert_eq!(
-            reg.display_name("6210/法律援助中心"),
-            Some("甘肃省庆阳市法律援助中心")
-        );
-    }
-
-    #[test]
-    fn registry_is_order_independent_and_serialisable() {
-        let seen = [
-            ("市人社局", "庆阳市教育局"),
-            ("庆阳市法律援助中心", "庆阳市教育局"),
-            ("法律援助中心", "庆阳市教育局"),
-            ("司法部", ""),
-            ("中华人民共和国司法部", ""),
-        ];
-        let forward = observed(&seen);
-        let mut reversed = seen;
-        reversed.reverse();
-        assert_eq!(forward, observed(&reversed));
-        let (a, b) = seen.split_at(2);
-        let mut merged = observed(b);
-        merged.merge(&observed(a));
-        assert_eq!(merged, forward);
-        let json = serde_json::to_string(&forward).unwrap();
-        let back: BureauRegistry = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, forward);
-        assert_eq!(
-            forward.display_name("00/司法部"),
-            Some("中华人民共和国司法部")
-        );
     }
 }

@@ -81,6 +81,7 @@ fn expected_row(h: &Hit) -> Vec<String> {
         h.line_end.to_string(),
         h.doc_id.clone(),
         h.section_id.clone(),
+        h.url.clone().unwrap_or_default(),
     ]
 }
 

@@ -305,10 +305,10 @@ fn index_from_another_version_asks_for_rebuild() {
     let meta_path = fx.index().join("meta.json");
     let meta = std::fs::read_to_string(&meta_path).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&meta).unwrap();
-    let payload = v["payload"]
-        .as_str()
-        .unwrap()
-        .replace("\"schema_version\":1", "\"schema_version\":999");
+    let payload = v["payload"].as_str().unwrap().replace(
+        &format!("\"schema_version\":{}", fazhi::index::SCHEMA_VERSION),
+        "\"schema_version\":999",
+    );
     v["payload"] = serde_json::Value::String(payload);
     std::fs::write(&meta_path, serde_json::to_string(&v).unwrap()).unwrap();
     let out = fx.run(&["search", "普法"]);
