@@ -193,64 +193,75 @@ pub fn apply_user_metadata(report: &mut Report, row: &UserRow, aliases: &BureauA
 /// (`市水务局`) the place of another body the page names, cut to the level
 /// the reference says (`市` → the city); a national body has none.
 fn place(meta: &mut Metadata, text: &str, aliases: &BureauAliases) -> Region {
-    let resolve = |name: &str| crate::region::resolve(name, text);
-    if let Some(bureau) = meta.bureau.clone() {
-        let bureau = bureau.as_str();
-        // `教育厅` is a province's: complete it as `省教育厅`.
-        let with_level = match orgs::level_char(bureau) {
-            Some(level) if !bureau.starts_with(level) => format!("{level}{bureau}"),
-            _ => bureau.to_string(),
-        };
-        let own = resolve(bureau);
-        if own.province.is_some() || orgs::is_national_body(bureau) {
-            meta.sources.region = meta
-                .sources
-                .bureau
-                .clone()
-                .filter(|_| own.province.is_some());
-            return own;
-        }
-        let level = orgs::is_short_self_reference(bureau)
-            .then(|| orgs::level_char(bureau))
-            .flatten();
-        for body in meta.named_bodies.clone() {
-            let body = body.as_str();
-            let r = resolve(body);
-            if r.province.is_some()
-                && let Some(r) = cut_to_level(r, level)
-            {
-                meta.sources.region = Some(format!("named body {body}"));
-                if let Some(full) = bureau_id::complete_short(&with_level, &r, aliases) {
-                    meta.sources.bureau = meta
-                        .sources
-                        .bureau
-                        .take()
-                        .map(|b| format!("{b} (place: named body {body})"));
-                    meta.bureau = Some(full);
-                }
-                return r;
-            }
-        }
-        if let Some(level) = level.and_then(level_of)
-            && let Some(r) = crate::region::most_named(text, level)
-        {
-            meta.sources.region = Some("places named in the text".to_string());
-            if let Some(full) = bureau_id::complete_short(&with_level, &r, aliases) {
-                meta.sources.bureau = meta
-                    .sources
-                    .bureau
-                    .take()
-                    .map(|b| format!("{b} (place: named in the text)"));
-                meta.bureau = Some(full);
-            }
-            return r;
-        }
-        return Region::default();
+    let Some(bureau) = meta.bureau.clone() else {
+        return place_of_title(meta, text);
+    };
+    let own = crate::region::resolve(&bureau, text);
+    if own.province.is_some() || orgs::is_national_body(&bureau) {
+        meta.sources.region = meta
+            .sources
+            .bureau
+            .clone()
+            .filter(|_| own.province.is_some());
+        return own;
     }
+    let Some((region, found_in)) = place_elsewhere(meta, &bureau, text) else {
+        return Region::default();
+    };
+    complete_bureau(meta, &bureau, &region, &found_in, aliases);
+    meta.sources.region = Some(found_in);
+    region
+}
+
+/// The place of a bureau whose name has none: another body the page names
+/// (cut to the level a short name says), else for a short name the place the
+/// text names most at that level. With where it was found.
+fn place_elsewhere(meta: &Metadata, bureau: &str, text: &str) -> Option<(Region, String)> {
+    let level = orgs::is_short_self_reference(bureau)
+        .then(|| orgs::level_char(bureau))
+        .flatten();
+    for body in &meta.named_bodies {
+        let r = crate::region::resolve(body, text);
+        if r.province.is_some()
+            && let Some(r) = cut_to_level(r, level)
+        {
+            return Some((r, format!("named body {body}")));
+        }
+    }
+    let r = crate::region::most_named(text, level.and_then(level_of)?)?;
+    Some((r, "places named in the text".to_string()))
+}
+
+/// Complete a short self-reference with the place found for it
+/// (`市水务局` in 庆阳市 → `庆阳市水务局`), saying so in its source.
+fn complete_bureau(
+    meta: &mut Metadata,
+    bureau: &str,
+    region: &Region,
+    found_in: &str,
+    aliases: &BureauAliases,
+) {
+    // `教育厅` is a province's: complete it as `省教育厅`.
+    let with_level = match orgs::level_char(bureau) {
+        Some(level) if !bureau.starts_with(level) => format!("{level}{bureau}"),
+        _ => bureau.to_string(),
+    };
+    if let Some(full) = bureau_id::complete_short(&with_level, region, aliases) {
+        meta.sources.bureau = meta
+            .sources
+            .bureau
+            .take()
+            .map(|b| format!("{b} (place: {found_in})"));
+        meta.bureau = Some(full);
+    }
+}
+
+/// The place a title names when no bureau was found.
+fn place_of_title(meta: &mut Metadata, text: &str) -> Region {
     let Some(title) = meta.title.as_deref() else {
         return Region::default();
     };
-    let r = resolve(title);
+    let r = crate::region::resolve(title, text);
     if r.province.is_some() {
         meta.sources.region = meta.sources.title.clone();
     }
