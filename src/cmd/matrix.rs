@@ -9,7 +9,6 @@
 //! also describes its 法律顾问 counts for both). `--topics a,b,c` picks the
 //! columns.
 
-use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -143,72 +142,108 @@ fn compute(
     slots: &[usize],
     filters: &Filters,
 ) -> anyhow::Result<Option<Matrix>> {
+    let k = slots.len();
+    /// Sections and per-topic counts of one row.
     #[derive(Default)]
     struct Acc {
-        reports: HashSet<u32>,
-        last_report: Option<u32>,
         sections: usize,
         /// Per entry of `slots`.
         counts: Vec<usize>,
+        reports: usize,
     }
-    impl Acc {
-        fn add(&mut self, report: u32, covered: &[bool]) {
-            // A report's sections come together: insert once per run.
-            if self.last_report != Some(report) {
-                self.reports.insert(report);
-                self.last_report = Some(report);
+    // Row numbers are bureau numbers; NO_BUREAU until the names are known.
+    const NO_BUREAU: u32 = u32::MAX;
+    let mut sections: Vec<usize> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut unknown = Acc {
+        counts: vec![0; k],
+        ..Acc::default()
+    };
+    let mut total = Acc {
+        counts: vec![0; k],
+        ..Acc::default()
+    };
+    // (row, report) once per run of a report's sections: sorted and
+    // deduplicated after the scan, they give each row's distinct reports.
+    let mut pairs: Vec<u64> = Vec::new();
+    let mut last: Option<(u32, u32)> = None;
+    // A bit per report number: the reports of all rows.
+    let mut all_reports: Vec<u64> = Vec::new();
+    let scan = engine.scan_sections(filters, |s| {
+        let row = s.bureau.unwrap_or(NO_BUREAU);
+        let (n, c) = if row == NO_BUREAU {
+            (&mut unknown.sections, &mut unknown.counts[..])
+        } else {
+            let b = row as usize;
+            if sections.len() <= b {
+                sections.resize(b + 1, 0);
+                counts.resize((b + 1) * k, 0);
             }
-            self.sections += 1;
-            self.counts.resize(covered.len(), 0);
-            for (n, &c) in self.counts.iter_mut().zip(covered) {
-                *n += usize::from(c);
-            }
-        }
-    }
-    // By bureau number, and the sections without a bureau.
-    let mut by_bureau: Vec<Acc> = Vec::new();
-    let mut unknown = Acc::default();
-    let mut total = Acc::default();
-    let mut covered = vec![false; slots.len()];
-    let scan = engine.scan_sections(filters, &mut |s| {
-        for (c, &slot) in covered.iter_mut().zip(slots) {
-            *c = taxonomy.covers(s.scores[slot]);
-        }
-        let acc = match s.bureau {
-            Some(b) => {
-                let b = b as usize;
-                if by_bureau.len() <= b {
-                    by_bureau.resize_with(b + 1, Acc::default);
-                }
-                &mut by_bureau[b]
-            }
-            None => &mut unknown,
+            (&mut sections[b], &mut counts[b * k..(b + 1) * k])
         };
-        acc.add(s.report, &covered);
-        total.add(s.report, &covered);
+        *n += 1;
+        total.sections += 1;
+        for (i, &slot) in slots.iter().enumerate() {
+            let covered = usize::from(taxonomy.covers(s.scores[slot]));
+            c[i] += covered;
+            total.counts[i] += covered;
+        }
+        if last != Some((row, s.report)) {
+            last = Some((row, s.report));
+            pairs.push(u64::from(row) << 32 | u64::from(s.report));
+            let (word, bit) = (s.report as usize / 64, s.report % 64);
+            if all_reports.len() <= word {
+                all_reports.resize(word + 1, 0);
+            }
+            all_reports[word] |= 1 << bit;
+        }
     })?;
     if total.sections == 0 {
         return Ok(None);
     }
-    // Rows by name; a bureau literally named UNKNOWN_BUREAU shares the row.
-    let mut named: BTreeMap<&str, Acc> = BTreeMap::new();
-    let rows = by_bureau
-        .into_iter()
-        .enumerate()
-        .map(|(b, acc)| (scan.bureaus[b].as_str(), acc))
-        .chain([(UNKNOWN_BUREAU, unknown)]);
-    for (name, acc) in rows.filter(|(_, acc)| acc.sections > 0) {
-        let merged = named.entry(name).or_default();
-        merged.sections += acc.sections;
-        merged.reports.extend(acc.reports);
-        merged.counts.resize(slots.len(), 0);
-        for (n, c) in merged.counts.iter_mut().zip(acc.counts) {
-            *n += c;
+    total.reports = all_reports.iter().map(|w| w.count_ones() as usize).sum();
+    // The sections without a bureau join a bureau literally named
+    // UNKNOWN_BUREAU, if there is one (names are distinct and sorted).
+    let unknown_row = scan
+        .bureaus
+        .binary_search_by(|b| b.as_str().cmp(UNKNOWN_BUREAU))
+        .map_or(scan.bureaus.len(), |b| b);
+    let mut rows: Vec<Acc> = (0..scan.bureaus.len().max(unknown_row + 1))
+        .map(|b| Acc {
+            sections: sections.get(b).copied().unwrap_or(0),
+            counts: counts
+                .get(b * k..(b + 1) * k)
+                .map_or(vec![0; k], <[usize]>::to_vec),
+            reports: 0,
+        })
+        .collect();
+    let merged = &mut rows[unknown_row];
+    merged.sections += unknown.sections;
+    for (n, c) in merged.counts.iter_mut().zip(&unknown.counts) {
+        *n += c;
+    }
+    for p in pairs.iter_mut() {
+        if (*p >> 32) as u32 == NO_BUREAU {
+            *p = (unknown_row as u64) << 32 | (*p & u64::from(u32::MAX));
         }
     }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for p in &pairs {
+        rows[(p >> 32) as usize].reports += 1;
+    }
+    let name = |b: usize| scan.bureaus.get(b).map_or(UNKNOWN_BUREAU, String::as_str);
+    // Rows by name.
+    let mut named: Vec<(&str, &Acc)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, acc)| acc.sections > 0)
+        .map(|(b, acc)| (name(b), acc))
+        .collect();
+    named.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let row = |bureau: &str, acc: &Acc| Row {
         bureau: bureau.to_string(),
-        reports: acc.reports.len(),
+        reports: acc.reports,
         sections: acc.sections,
         cells: slots
             .iter()
@@ -325,20 +360,40 @@ fn write_csv(out: &mut impl Write, m: &Matrix) -> anyhow::Result<()> {
         header.push(format!("{t} share"));
     }
     w.write_record(&header)?;
+    // Field by field into one reused buffer: 57,000 bureaus × 2 fields per
+    // topic make a million fields at 100,000 reports.
+    let mut field = String::new();
     for r in &m.bureaus {
-        let mut rec = vec![
-            r.bureau.clone(),
-            r.reports.to_string(),
-            r.sections.to_string(),
-        ];
-        for c in &r.cells {
-            rec.push(c.sections.to_string());
-            rec.push(format!("{:.4}", c.share));
+        w.write_field(&r.bureau)?;
+        for n in [r.reports, r.sections] {
+            field.clear();
+            let _ = write!(field, "{n}");
+            w.write_field(&field)?;
         }
-        w.write_record(&rec)?;
+        for c in &r.cells {
+            field.clear();
+            let _ = write!(field, "{}", c.sections);
+            w.write_field(&field)?;
+            field.clear();
+            write_share(&mut field, c.share);
+            w.write_field(&field)?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// `format!("{:.4}", share)` for a [`share`] (a multiple of 1/10,000
+/// between 0 and 1, rounded), without the general float formatter.
+fn write_share(out: &mut String, share: f64) {
+    let k = (share * 10_000.0).round();
+    if (0.0..=10_000.0).contains(&k) {
+        let k = k as u32;
+        let _ = write!(out, "{}.{:04}", k / 10_000, k % 10_000);
+    } else {
+        let _ = write!(out, "{share:.4}");
+    }
 }
 
 /// Escape text for HTML (element content and attribute values).
@@ -443,4 +498,23 @@ pub fn html(m: &Matrix) -> String {
     let _ = writeln!(h, "{:.0}%</div>", max * 100.0);
     h.push_str("<p class=\"note\">由 fazhi matrix 生成。</p>\n</body>\n</html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CSV's share digits are those of `{:.4}` for every share.
+    #[test]
+    fn write_share_matches_float_formatting() {
+        let shares = (0..=10_000u32)
+            .map(|k| f64::from(k) / 10_000.0)
+            .chain((1..=400).flat_map(|of| (0..=of).map(move |n| share(n, of))))
+            .chain([share(1, 1_748_582), share(1_748_581, 1_748_582)]);
+        for s in shares {
+            let mut fast = String::new();
+            write_share(&mut fast, s);
+            assert_eq!(fast, format!("{s:.4}"), "share {s}");
+        }
+    }
 }
