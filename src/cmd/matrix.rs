@@ -106,19 +106,19 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     if slots.is_empty() {
         slots = (0..taxonomy.names.len()).collect();
     }
-    let Some(matrix) = compute(&engine, taxonomy, &slots, &filters)? else {
+    let Some(counts) = compute(&engine, taxonomy, &slots, &filters)? else {
         eprintln!("fazhi: no sections match the filters");
         return Ok(Outcome::NoHits);
     };
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
-        MatrixFormat::Table => write_table(&mut buf, &matrix)?,
-        MatrixFormat::Csv => write_csv(&mut buf, &matrix)?,
+        MatrixFormat::Table => write_table(&mut buf, &counts.matrix())?,
+        MatrixFormat::Csv => write_csv(&mut buf, &counts)?,
         MatrixFormat::Json => {
-            serde_json::to_writer_pretty(&mut buf, &matrix)?;
+            serde_json::to_writer_pretty(&mut buf, &counts.matrix())?;
             buf.push(b'\n');
         }
-        MatrixFormat::Html => buf.extend_from_slice(html(&matrix).as_bytes()),
+        MatrixFormat::Html => buf.extend_from_slice(html(&counts.matrix()).as_bytes()),
     }
     match &args.output {
         Some(path) => {
@@ -134,6 +134,51 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// Sections, reports and per-topic counts of one row.
+#[derive(Debug, Default)]
+struct Acc {
+    sections: usize,
+    /// Per entry of `slots`.
+    counts: Vec<usize>,
+    reports: usize,
+}
+
+/// The matrix as counts, before it is spelled out as a [`Matrix`] (the
+/// CSV is written from these: at 100,000 reports a `Matrix` is 57,000
+/// rows of 14 cells, each naming its topic).
+#[derive(Debug)]
+struct Counts {
+    topics: Vec<String>,
+    /// By bureau name.
+    rows: Vec<(String, Acc)>,
+    total: Acc,
+}
+
+impl Counts {
+    fn matrix(&self) -> Matrix {
+        let row = |bureau: &str, acc: &Acc| Row {
+            bureau: bureau.to_string(),
+            reports: acc.reports,
+            sections: acc.sections,
+            cells: self
+                .topics
+                .iter()
+                .zip(&acc.counts)
+                .map(|(topic, &n)| Cell {
+                    topic: topic.clone(),
+                    sections: n,
+                    share: share(n, acc.sections),
+                })
+                .collect(),
+        };
+        Matrix {
+            topics: self.topics.clone(),
+            bureaus: self.rows.iter().map(|(b, acc)| row(b, acc)).collect(),
+            total: row("(全部)", &self.total),
+        }
+    }
+}
+
 /// Count the sections discussing each chosen topic (`slots`) per bureau,
 /// over the sections passing `filters`; `None` when none does.
 fn compute(
@@ -141,16 +186,8 @@ fn compute(
     taxonomy: &Taxonomy,
     slots: &[usize],
     filters: &Filters,
-) -> anyhow::Result<Option<Matrix>> {
+) -> anyhow::Result<Option<Counts>> {
     let k = slots.len();
-    /// Sections and per-topic counts of one row.
-    #[derive(Default)]
-    struct Acc {
-        sections: usize,
-        /// Per entry of `slots`.
-        counts: Vec<usize>,
-        reports: usize,
-    }
     // Row numbers are bureau numbers; NO_BUREAU until the names are known.
     const NO_BUREAU: u32 = u32::MAX;
     let mut sections: Vec<usize> = Vec::new();
@@ -232,36 +269,20 @@ fn compute(
     for p in &pairs {
         rows[(p >> 32) as usize].reports += 1;
     }
-    let name = |b: usize| scan.bureaus.get(b).map_or(UNKNOWN_BUREAU, String::as_str);
     // Rows by name.
-    let mut named: Vec<(&str, &Acc)> = rows
-        .iter()
-        .enumerate()
+    let names = scan
+        .bureaus
+        .into_iter()
+        .chain(std::iter::repeat_with(|| UNKNOWN_BUREAU.to_string()));
+    let mut named: Vec<(String, Acc)> = names
+        .zip(rows)
         .filter(|(_, acc)| acc.sections > 0)
-        .map(|(b, acc)| (name(b), acc))
         .collect();
-    named.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let row = |bureau: &str, acc: &Acc| Row {
-        bureau: bureau.to_string(),
-        reports: acc.reports,
-        sections: acc.sections,
-        cells: slots
-            .iter()
-            .enumerate()
-            .map(|(i, slot)| {
-                let n = acc.counts.get(i).copied().unwrap_or(0);
-                Cell {
-                    topic: taxonomy.names[*slot].clone(),
-                    sections: n,
-                    share: share(n, acc.sections),
-                }
-            })
-            .collect(),
-    };
-    Ok(Some(Matrix {
+    named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(Some(Counts {
         topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
-        bureaus: named.iter().map(|(b, acc)| row(b, acc)).collect(),
-        total: row("(全部)", &total),
+        rows: named,
+        total,
     }))
 }
 
@@ -348,7 +369,7 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
     )
 }
 
-fn write_csv(out: &mut impl Write, m: &Matrix) -> anyhow::Result<()> {
+fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec![
         "bureau".to_string(),
@@ -363,19 +384,19 @@ fn write_csv(out: &mut impl Write, m: &Matrix) -> anyhow::Result<()> {
     // Field by field into one reused buffer: 57,000 bureaus × 2 fields per
     // topic make a million fields at 100,000 reports.
     let mut field = String::new();
-    for r in &m.bureaus {
-        w.write_field(&r.bureau)?;
-        for n in [r.reports, r.sections] {
+    for (bureau, acc) in &m.rows {
+        w.write_field(bureau)?;
+        for n in [acc.reports, acc.sections] {
             field.clear();
             let _ = write!(field, "{n}");
             w.write_field(&field)?;
         }
-        for c in &r.cells {
+        for &n in &acc.counts {
             field.clear();
-            let _ = write!(field, "{}", c.sections);
+            let _ = write!(field, "{n}");
             w.write_field(&field)?;
             field.clear();
-            write_share(&mut field, c.share);
+            write_share(&mut field, share(n, acc.sections));
             w.write_field(&field)?;
         }
         w.write_record(None::<&[u8]>)?;
