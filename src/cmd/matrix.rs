@@ -220,10 +220,8 @@ fn compute(
         };
         *n += 1;
         total.sections += 1;
-        for (i, &slot) in slots.iter().enumerate() {
-            let covered = usize::from(taxonomy.covers(s.scores[slot]));
-            c[i] += covered;
-            total.counts[i] += covered;
+        for (n, &slot) in c.iter_mut().zip(slots) {
+            *n += usize::from(taxonomy.covers(s.scores[slot]));
         }
         if last != Some((row, s.report)) {
             last = Some((row, s.report));
@@ -239,6 +237,12 @@ fn compute(
         return Ok(None);
     }
     total.reports = all_reports.iter().map(|w| w.count_ones() as usize).sum();
+    // The total's counts: the rows' summed (once, not per section).
+    for row in counts.chunks(k.max(1)).chain([&unknown.counts[..]]) {
+        for (n, c) in total.counts.iter_mut().zip(row) {
+            *n += c;
+        }
+    }
     // The sections without a bureau join a bureau literally named
     // UNKNOWN_BUREAU, if there is one (names are distinct and sorted).
     let unknown_row = scan

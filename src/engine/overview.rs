@@ -251,6 +251,13 @@ fn read_scores(
         scratch.docs.clear();
         scratch.docs.extend(rows);
         column.index.select_batch_in_place(first, &mut scratch.docs);
+        if (last - first) as usize + 1 == n {
+            // Every doc of the range (no filter, no deletion): placed by offset.
+            for (&doc, &v) in scratch.docs.iter().zip(&scratch.values) {
+                dense[(doc - first) as usize * slots + slot] = v;
+            }
+            continue;
+        }
         // Both ascend: walk them together.
         let mut i = 0;
         for (&doc, &v) in scratch.docs.iter().zip(&scratch.values) {
