@@ -386,18 +386,23 @@ fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
     }
     w.write_record(&header)?;
     // Field by field into one reused buffer: 57,000 bureaus × 2 fields per
-    // topic make a million fields at 100,000 reports.
-    let mut field = String::new();
+    // topic make a million fields at 100,000 reports, most of them 0.
+    let mut field: Vec<u8> = Vec::new();
     for (bureau, acc) in &m.rows {
         w.write_field(bureau)?;
         for n in [acc.reports, acc.sections] {
             field.clear();
-            let _ = write!(field, "{n}");
+            push_int(&mut field, n);
             w.write_field(&field)?;
         }
         for &n in &acc.counts {
+            if n == 0 {
+                w.write_field(b"0")?;
+                w.write_field(b"0.0000")?;
+                continue;
+            }
             field.clear();
-            let _ = write!(field, "{n}");
+            push_int(&mut field, n);
             w.write_field(&field)?;
             field.clear();
             write_share(&mut field, share(n, acc.sections));
@@ -409,15 +414,35 @@ fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The decimal digits of `n` (as `n.to_string()`).
+fn push_int(out: &mut Vec<u8>, n: usize) {
+    let mut buf = [0u8; 20];
+    let (mut i, mut n) = (buf.len(), n);
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
 /// `format!("{:.4}", share)` for a [`share`] (a multiple of 1/10,000
 /// between 0 and 1, rounded), without the general float formatter.
-fn write_share(out: &mut String, share: f64) {
+fn write_share(out: &mut Vec<u8>, share: f64) {
     let k = (share * 10_000.0).round();
     if (0.0..=10_000.0).contains(&k) {
-        let k = k as u32;
-        let _ = write!(out, "{}.{:04}", k / 10_000, k % 10_000);
+        let k = k as usize;
+        push_int(out, k / 10_000);
+        out.push(b'.');
+        let frac = k % 10_000;
+        for d in [1000, 100, 10, 1] {
+            out.push(b'0' + (frac / d % 10) as u8);
+        }
     } else {
-        let _ = write!(out, "{share:.4}");
+        out.extend_from_slice(format!("{share:.4}").as_bytes());
     }
 }
 
@@ -537,9 +562,23 @@ mod tests {
             .chain((1..=400).flat_map(|of| (0..=of).map(move |n| share(n, of))))
             .chain([share(1, 1_748_582), share(1_748_581, 1_748_582)]);
         for s in shares {
-            let mut fast = String::new();
+            let mut fast = Vec::new();
             write_share(&mut fast, s);
-            assert_eq!(fast, format!("{s:.4}"), "share {s}");
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                format!("{s:.4}"),
+                "share {s}"
+            );
+        }
+        assert_eq!(share(0, 7), 0.0, "a zero cell's share is written as 0.0000");
+    }
+
+    #[test]
+    fn push_int_matches_to_string() {
+        for n in (0..2_000).chain([9_999, 10_000, 1_748_582, usize::MAX]) {
+            let mut fast = Vec::new();
+            push_int(&mut fast, n);
+            assert_eq!(String::from_utf8(fast).unwrap(), n.to_string());
         }
     }
 }
