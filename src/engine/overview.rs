@@ -10,7 +10,9 @@
 //! (`first_vals`) rather than a lookup per section and column. Reports
 //! and bureaus are numbered by name across segments (a report's sections
 //! may lie in two segments of an incrementally updated index), so the
-//! numbers can be counted distinctly.
+//! numbers can be counted distinctly: the segments' term dictionaries are
+//! sorted, so they are merged rather than hashed, and a single segment's
+//! term ordinals are the numbers themselves.
 
 use tantivy::DocAddress;
 use tantivy::columnar::{Column, ColumnIndex, StrColumn};
