@@ -9,7 +9,6 @@
 //! also describes its 法律顾问 counts for both). `--topics a,b,c` picks the
 //! columns.
 
-use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -107,19 +106,19 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     if slots.is_empty() {
         slots = (0..taxonomy.names.len()).collect();
     }
-    let Some(matrix) = compute(&engine, taxonomy, &slots, &filters)? else {
+    let Some(counts) = compute(&engine, taxonomy, &slots, &filters)? else {
         eprintln!("fazhi: no sections match the filters");
         return Ok(Outcome::NoHits);
     };
     let mut buf: Vec<u8> = Vec::new();
     match args.format {
-        MatrixFormat::Table => write_table(&mut buf, &matrix)?,
-        MatrixFormat::Csv => write_csv(&mut buf, &matrix)?,
+        MatrixFormat::Table => write_table(&mut buf, &counts.matrix())?,
+        MatrixFormat::Csv => write_csv(&mut buf, &counts)?,
         MatrixFormat::Json => {
-            serde_json::to_writer_pretty(&mut buf, &matrix)?;
+            serde_json::to_writer_pretty(&mut buf, &counts.matrix())?;
             buf.push(b'\n');
         }
-        MatrixFormat::Html => buf.extend_from_slice(html(&matrix).as_bytes()),
+        MatrixFormat::Html => buf.extend_from_slice(html(&counts.matrix()).as_bytes()),
     }
     match &args.output {
         Some(path) => {
@@ -135,6 +134,51 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
+/// Sections, reports and per-topic counts of one row.
+#[derive(Debug, Default)]
+struct Acc {
+    sections: usize,
+    /// Per entry of `slots`.
+    counts: Vec<usize>,
+    reports: usize,
+}
+
+/// The matrix as counts, before it is spelled out as a [`Matrix`] (the
+/// CSV is written from these: at 100,000 reports a `Matrix` is 57,000
+/// rows of 14 cells, each naming its topic).
+#[derive(Debug)]
+struct Counts {
+    topics: Vec<String>,
+    /// By bureau name.
+    rows: Vec<(String, Acc)>,
+    total: Acc,
+}
+
+impl Counts {
+    fn matrix(&self) -> Matrix {
+        let row = |bureau: &str, acc: &Acc| Row {
+            bureau: bureau.to_string(),
+            reports: acc.reports,
+            sections: acc.sections,
+            cells: self
+                .topics
+                .iter()
+                .zip(&acc.counts)
+                .map(|(topic, &n)| Cell {
+                    topic: topic.clone(),
+                    sections: n,
+                    share: share(n, acc.sections),
+                })
+                .collect(),
+        };
+        Matrix {
+            topics: self.topics.clone(),
+            bureaus: self.rows.iter().map(|(b, acc)| row(b, acc)).collect(),
+            total: row("(全部)", &self.total),
+        }
+    }
+}
+
 /// Count the sections discussing each chosen topic (`slots`) per bureau,
 /// over the sections passing `filters`; `None` when none does.
 fn compute(
@@ -142,91 +186,107 @@ fn compute(
     taxonomy: &Taxonomy,
     slots: &[usize],
     filters: &Filters,
-) -> anyhow::Result<Option<Matrix>> {
-    #[derive(Default)]
-    struct Acc {
-        reports: HashSet<u32>,
-        last_report: Option<u32>,
-        sections: usize,
-        /// Per entry of `slots`.
-        counts: Vec<usize>,
-    }
-    impl Acc {
-        fn add(&mut self, report: u32, covered: &[bool]) {
-            // A report's sections come together: insert once per run.
-            if self.last_report != Some(report) {
-                self.reports.insert(report);
-                self.last_report = Some(report);
+) -> anyhow::Result<Option<Counts>> {
+    let k = slots.len();
+    // Row numbers are bureau numbers; NO_BUREAU until the names are known.
+    const NO_BUREAU: u32 = u32::MAX;
+    let mut sections: Vec<usize> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut unknown = Acc {
+        counts: vec![0; k],
+        ..Acc::default()
+    };
+    let mut total = Acc {
+        counts: vec![0; k],
+        ..Acc::default()
+    };
+    // (row, report) once per run of a report's sections: sorted and
+    // deduplicated after the scan, they give each row's distinct reports.
+    let mut pairs: Vec<u64> = Vec::new();
+    let mut last: Option<(u32, u32)> = None;
+    // A bit per report number: the reports of all rows.
+    let mut all_reports: Vec<u64> = Vec::new();
+    let scan = engine.scan_sections(filters, |s| {
+        let row = s.bureau.unwrap_or(NO_BUREAU);
+        let (n, c) = if row == NO_BUREAU {
+            (&mut unknown.sections, &mut unknown.counts[..])
+        } else {
+            let b = row as usize;
+            if sections.len() <= b {
+                sections.resize(b + 1, 0);
+                counts.resize((b + 1) * k, 0);
             }
-            self.sections += 1;
-            self.counts.resize(covered.len(), 0);
-            for (n, &c) in self.counts.iter_mut().zip(covered) {
-                *n += usize::from(c);
-            }
-        }
-    }
-    // By bureau number, and the sections without a bureau.
-    let mut by_bureau: Vec<Acc> = Vec::new();
-    let mut unknown = Acc::default();
-    let mut total = Acc::default();
-    let mut covered = vec![false; slots.len()];
-    let scan = engine.scan_sections(filters, &mut |s| {
-        for (c, &slot) in covered.iter_mut().zip(slots) {
-            *c = taxonomy.covers(s.scores[slot]);
-        }
-        let acc = match s.bureau {
-            Some(b) => {
-                let b = b as usize;
-                if by_bureau.len() <= b {
-                    by_bureau.resize_with(b + 1, Acc::default);
-                }
-                &mut by_bureau[b]
-            }
-            None => &mut unknown,
+            (&mut sections[b], &mut counts[b * k..(b + 1) * k])
         };
-        acc.add(s.report, &covered);
-        total.add(s.report, &covered);
+        *n += 1;
+        total.sections += 1;
+        for (n, &slot) in c.iter_mut().zip(slots) {
+            *n += usize::from(taxonomy.covers(s.scores[slot]));
+        }
+        if last != Some((row, s.report)) {
+            last = Some((row, s.report));
+            pairs.push(u64::from(row) << 32 | u64::from(s.report));
+            let (word, bit) = (s.report as usize / 64, s.report % 64);
+            if all_reports.len() <= word {
+                all_reports.resize(word + 1, 0);
+            }
+            all_reports[word] |= 1 << bit;
+        }
     })?;
     if total.sections == 0 {
         return Ok(None);
     }
-    // Rows by name; a bureau literally named UNKNOWN_BUREAU shares the row.
-    let mut named: BTreeMap<&str, Acc> = BTreeMap::new();
-    let rows = by_bureau
-        .into_iter()
-        .enumerate()
-        .map(|(b, acc)| (scan.bureaus[b].as_str(), acc))
-        .chain([(UNKNOWN_BUREAU, unknown)]);
-    for (name, acc) in rows.filter(|(_, acc)| acc.sections > 0) {
-        let merged = named.entry(name).or_default();
-        merged.sections += acc.sections;
-        merged.reports.extend(acc.reports);
-        merged.counts.resize(slots.len(), 0);
-        for (n, c) in merged.counts.iter_mut().zip(acc.counts) {
+    total.reports = all_reports.iter().map(|w| w.count_ones() as usize).sum();
+    // The total's counts: the rows' summed (once, not per section).
+    for row in counts.chunks(k.max(1)).chain([&unknown.counts[..]]) {
+        for (n, c) in total.counts.iter_mut().zip(row) {
             *n += c;
         }
     }
-    let row = |bureau: &str, acc: &Acc| Row {
-        bureau: bureau.to_string(),
-        reports: acc.reports.len(),
-        sections: acc.sections,
-        cells: slots
-            .iter()
-            .enumerate()
-            .map(|(i, slot)| {
-                let n = acc.counts.get(i).copied().unwrap_or(0);
-                Cell {
-                    topic: taxonomy.names[*slot].clone(),
-                    sections: n,
-                    share: share(n, acc.sections),
-                }
-            })
-            .collect(),
-    };
-    Ok(Some(Matrix {
+    // The sections without a bureau join a bureau literally named
+    // UNKNOWN_BUREAU, if there is one (names are distinct and sorted).
+    let unknown_row = scan
+        .bureaus
+        .binary_search_by(|b| b.as_str().cmp(UNKNOWN_BUREAU))
+        .map_or(scan.bureaus.len(), |b| b);
+    let mut rows: Vec<Acc> = (0..scan.bureaus.len().max(unknown_row + 1))
+        .map(|b| Acc {
+            sections: sections.get(b).copied().unwrap_or(0),
+            counts: counts
+                .get(b * k..(b + 1) * k)
+                .map_or(vec![0; k], <[usize]>::to_vec),
+            reports: 0,
+        })
+        .collect();
+    let merged = &mut rows[unknown_row];
+    merged.sections += unknown.sections;
+    for (n, c) in merged.counts.iter_mut().zip(&unknown.counts) {
+        *n += c;
+    }
+    for p in pairs.iter_mut() {
+        if (*p >> 32) as u32 == NO_BUREAU {
+            *p = (unknown_row as u64) << 32 | (*p & u64::from(u32::MAX));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for p in &pairs {
+        rows[(p >> 32) as usize].reports += 1;
+    }
+    // Rows by name.
+    let names = scan
+        .bureaus
+        .into_iter()
+        .chain(std::iter::repeat_with(|| UNKNOWN_BUREAU.to_string()));
+    let mut named: Vec<(String, Acc)> = names
+        .zip(rows)
+        .filter(|(_, acc)| acc.sections > 0)
+        .collect();
+    named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(Some(Counts {
         topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
-        bureaus: named.iter().map(|(b, acc)| row(b, acc)).collect(),
-        total: row("(全部)", &total),
+        rows: named,
+        total,
     }))
 }
 
@@ -313,7 +373,7 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
     )
 }
 
-fn write_csv(out: &mut impl Write, m: &Matrix) -> anyhow::Result<()> {
+fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec![
         "bureau".to_string(),
@@ -325,20 +385,65 @@ fn write_csv(out: &mut impl Write, m: &Matrix) -> anyhow::Result<()> {
         header.push(format!("{t} share"));
     }
     w.write_record(&header)?;
-    for r in &m.bureaus {
-        let mut rec = vec![
-            r.bureau.clone(),
-            r.reports.to_string(),
-            r.sections.to_string(),
-        ];
-        for c in &r.cells {
-            rec.push(c.sections.to_string());
-            rec.push(format!("{:.4}", c.share));
+    // Field by field into one reused buffer: 57,000 bureaus × 2 fields per
+    // topic make a million fields at 100,000 reports, most of them 0.
+    let mut field: Vec<u8> = Vec::new();
+    for (bureau, acc) in &m.rows {
+        w.write_field(bureau)?;
+        for n in [acc.reports, acc.sections] {
+            field.clear();
+            push_int(&mut field, n);
+            w.write_field(&field)?;
         }
-        w.write_record(&rec)?;
+        for &n in &acc.counts {
+            if n == 0 {
+                w.write_field(b"0")?;
+                w.write_field(b"0.0000")?;
+                continue;
+            }
+            field.clear();
+            push_int(&mut field, n);
+            w.write_field(&field)?;
+            field.clear();
+            write_share(&mut field, share(n, acc.sections));
+            w.write_field(&field)?;
+        }
+        w.write_record(None::<&[u8]>)?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// The decimal digits of `n` (as `n.to_string()`).
+fn push_int(out: &mut Vec<u8>, n: usize) {
+    let mut buf = [0u8; 20];
+    let (mut i, mut n) = (buf.len(), n);
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// `format!("{:.4}", share)` for a [`share`] (a multiple of 1/10,000
+/// between 0 and 1, rounded), without the general float formatter.
+fn write_share(out: &mut Vec<u8>, share: f64) {
+    let k = (share * 10_000.0).round();
+    if (0.0..=10_000.0).contains(&k) {
+        let k = k as usize;
+        push_int(out, k / 10_000);
+        out.push(b'.');
+        let frac = k % 10_000;
+        for d in [1000, 100, 10, 1] {
+            out.push(b'0' + (frac / d % 10) as u8);
+        }
+    } else {
+        out.extend_from_slice(format!("{share:.4}").as_bytes());
+    }
 }
 
 /// Escape text for HTML (element content and attribute values).
@@ -443,4 +548,37 @@ pub fn html(m: &Matrix) -> String {
     let _ = writeln!(h, "{:.0}%</div>", max * 100.0);
     h.push_str("<p class=\"note\">由 fazhi matrix 生成。</p>\n</body>\n</html>\n");
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CSV's share digits are those of `{:.4}` for every share.
+    #[test]
+    fn write_share_matches_float_formatting() {
+        let shares = (0..=10_000u32)
+            .map(|k| f64::from(k) / 10_000.0)
+            .chain((1..=400).flat_map(|of| (0..=of).map(move |n| share(n, of))))
+            .chain([share(1, 1_748_582), share(1_748_581, 1_748_582)]);
+        for s in shares {
+            let mut fast = Vec::new();
+            write_share(&mut fast, s);
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                format!("{s:.4}"),
+                "share {s}"
+            );
+        }
+        assert_eq!(share(0, 7), 0.0, "a zero cell's share is written as 0.0000");
+    }
+
+    #[test]
+    fn push_int_matches_to_string() {
+        for n in (0..2_000).chain([9_999, 10_000, 1_748_582, usize::MAX]) {
+            let mut fast = Vec::new();
+            push_int(&mut fast, n);
+            assert_eq!(String::from_utf8(fast).unwrap(), n.to_string());
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! `fazhi topics`: the taxonomy in use, with how many sections are mainly
 //! about each topic and how many mention it at all.
 
-use std::collections::HashSet;
 use std::io::{self, Write};
 
 use clap::Args;
@@ -95,28 +94,29 @@ fn summarize(
     let mut main_counts = vec![0usize; n];
     let mut cover_counts = vec![0usize; n];
     let mut mention_counts = vec![0usize; n];
-    let mut reports: Vec<HashSet<u32>> = vec![HashSet::new(); n];
-    let mut last_report: Vec<Option<u32>> = vec![None; n];
+    // Per topic, a bit per report number: the reports discussing it.
+    let mut reports: Vec<Vec<u64>> = vec![Vec::new(); n];
     let mut sections = 0usize;
-    engine.scan_sections(filters, &mut |s| {
+    engine.scan_sections(filters, |s| {
         sections += 1;
-        for slot in taxonomy.main_topics(s.scores) {
-            main_counts[slot] += 1;
-        }
+        taxonomy.for_each_main_topic(s.scores, |slot| main_counts[slot] += 1);
         for (slot, &score) in s.scores.iter().enumerate() {
             if score > 0.0 {
                 mention_counts[slot] += 1;
             }
             if taxonomy.covers(score) {
                 cover_counts[slot] += 1;
-                // A report's sections come together: insert once per run.
-                if last_report[slot] != Some(s.report) {
-                    reports[slot].insert(s.report);
-                    last_report[slot] = Some(s.report);
+                let (word, bit) = (s.report as usize / 64, s.report % 64);
+                let bits = &mut reports[slot];
+                if bits.len() <= word {
+                    bits.resize(word + 1, 0);
                 }
+                bits[word] |= 1 << bit;
             }
         }
     })?;
+    let report_count =
+        |slot: usize| -> usize { reports[slot].iter().map(|w| w.count_ones() as usize).sum() };
     let summaries = taxonomy
         .topics()
         .iter()
@@ -128,7 +128,7 @@ fn summarize(
             main: main_counts[slot],
             sections: cover_counts[slot],
             mentions: mention_counts[slot],
-            reports: reports[slot].len(),
+            reports: report_count(slot),
             terms: t
                 .terms()
                 .into_iter()

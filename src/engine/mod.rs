@@ -321,7 +321,7 @@ impl Engine {
     pub fn scan_sections(
         &self,
         filters: &Filters,
-        visit: &mut dyn FnMut(SectionRow<'_>),
+        visit: impl FnMut(SectionRow<'_>),
     ) -> anyhow::Result<SectionScan> {
         let slots = self.scored_taxonomy()?.names.len();
         overview::scan_sections(&self.handle, filters, slots, visit)

@@ -10,9 +10,9 @@
 //! (`first_vals`) rather than a lookup per section and column. Reports
 //! and bureaus are numbered by name across segments (a report's sections
 //! may lie in two segments of an incrementally updated index), so the
-//! numbers can be counted distinctly.
-
-use std::collections::HashMap;
+//! numbers can be counted distinctly: the segments' term dictionaries are
+//! sorted, so they are merged rather than hashed, and a single segment's
+//! term ordinals are the numbers themselves.
 
 use tantivy::DocAddress;
 use tantivy::columnar::{Column, ColumnIndex, StrColumn};
@@ -35,39 +35,100 @@ pub struct SectionRow<'a> {
 /// What a scan leaves besides the rows: the names behind the numbers.
 #[derive(Debug, Default)]
 pub struct SectionScan {
-    /// Bureau names by number.
+    /// Bureau names by number: distinct, in byte order.
     pub bureaus: Vec<String>,
+    /// Report numbers are below this.
+    pub reports: usize,
 }
 
-/// Numbers for names, in order of first sight.
+/// Numbers for the terms of one string column across segments: equal
+/// terms share a number, and numbers follow the terms' byte order (each
+/// segment's dictionary is sorted, so they are merged, not hashed).
 #[derive(Debug, Default)]
-struct Numbering {
-    ids: HashMap<String, u32>,
+struct TermNumbers {
+    /// Per segment, the number of each term ordinal.
+    by_segment: Vec<Vec<u32>>,
+    /// How many numbers there are.
+    count: u32,
+    /// The number of the empty term, if any segment has one.
+    empty: Option<u32>,
+    /// The terms by number (when asked for).
     names: Vec<String>,
 }
 
-impl Numbering {
-    fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
+impl TermNumbers {
+    fn new(cols: &[Option<StrColumn>], with_names: bool) -> anyhow::Result<TermNumbers> {
+        let mut out = TermNumbers::default();
+        let present: Vec<&StrColumn> = cols.iter().flatten().collect();
+        if present.len() <= 1 {
+            // One dictionary: the ordinals are the numbers.
+            for col in cols {
+                let n = col.as_ref().map_or(0, |c| c.num_terms()) as u32;
+                out.by_segment.push((0..n).collect());
+                out.count = out.count.max(n);
+            }
+            if let Some(col) = present.first() {
+                let mut terms = col.dictionary().stream()?;
+                let mut ord = 0u32;
+                while terms.advance() {
+                    if terms.key().is_empty() {
+                        out.empty = Some(ord);
+                    }
+                    if with_names {
+                        out.names
+                            .push(String::from_utf8_lossy(terms.key()).into_owned());
+                    }
+                    ord += 1;
+                }
+            }
+            return Ok(out);
         }
-        let id = self.names.len() as u32;
-        self.ids.insert(name.to_string(), id);
-        self.names.push(name.to_string());
-        id
-    }
-
-    /// The number of each term of a segment's column, by term ordinal.
-    fn for_column(&mut self, col: &Option<StrColumn>) -> anyhow::Result<Vec<u32>> {
-        let Some(col) = col else {
-            return Ok(Vec::new());
-        };
-        let mut ids = Vec::with_capacity(col.num_terms());
-        let mut terms = col.dictionary().stream()?;
-        while terms.advance() {
-            ids.push(self.id(&String::from_utf8_lossy(terms.key())));
+        // Each segment's terms, in one buffer with their ends.
+        let mut lists: Vec<(Vec<u8>, Vec<usize>)> = Vec::with_capacity(cols.len());
+        for col in cols {
+            let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+            if let Some(col) = col {
+                let mut terms = col.dictionary().stream()?;
+                while terms.advance() {
+                    bytes.extend_from_slice(terms.key());
+                    ends.push(bytes.len());
+                }
+            }
+            out.by_segment.push(vec![0; ends.len()]);
+            lists.push((bytes, ends));
         }
-        Ok(ids)
+        fn term(list: &(Vec<u8>, Vec<usize>), i: usize) -> &[u8] {
+            let start = if i == 0 { 0 } else { list.1[i - 1] };
+            &list.0[start..list.1[i]]
+        }
+        let mut next = vec![0usize; lists.len()];
+        loop {
+            let mut least: Option<&[u8]> = None;
+            for (list, &i) in lists.iter().zip(&next) {
+                if i < list.1.len() {
+                    let t = term(list, i);
+                    if least.is_none_or(|l| t < l) {
+                        least = Some(t);
+                    }
+                }
+            }
+            let Some(least) = least else { break };
+            let number = out.count;
+            out.count += 1;
+            if least.is_empty() {
+                out.empty = Some(number);
+            }
+            if with_names {
+                out.names.push(String::from_utf8_lossy(least).into_owned());
+            }
+            for (seg, (list, i)) in lists.iter().zip(next.iter_mut()).enumerate() {
+                if *i < list.1.len() && term(list, *i) == least {
+                    out.by_segment[seg][*i] = number;
+                    *i += 1;
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -80,17 +141,28 @@ pub fn scan_sections(
     handle: &IndexHandle,
     filters: &Filters,
     slots: usize,
-    visit: &mut dyn FnMut(SectionRow<'_>),
+    mut visit: impl FnMut(SectionRow<'_>),
 ) -> anyhow::Result<SectionScan> {
     let searcher = handle.reader.searcher();
     let slots = slots.min(MAX_TOPICS);
     let selected = selected_docs(handle, filters)?;
-    let (mut reports, mut bureaus) = (Numbering::default(), Numbering::default());
+    let segments = searcher.segment_readers();
+    let mut doc_ids = Vec::with_capacity(segments.len());
+    let mut bureau_cols = Vec::with_capacity(segments.len());
+    for segment in segments {
+        let ff = segment.fast_fields();
+        doc_ids.push(ff.str("doc_id")?);
+        bureau_cols.push(ff.str("bureau")?);
+    }
+    let reports = TermNumbers::new(&doc_ids, false)?;
+    let bureaus = TermNumbers::new(&bureau_cols, true)?;
+    // Sections without a report id count as one report, with the empty id.
+    let no_report = reports.empty.unwrap_or(reports.count);
     let mut report_ords = vec![None; BLOCK];
     let mut bureau_ords = vec![None; BLOCK];
     let mut dense: Vec<f64> = Vec::new();
     let mut scratch = Scratch::default();
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+    for (ord, segment) in segments.iter().enumerate() {
         let docs: Vec<u32> = match &selected {
             None => segment.doc_ids_alive().collect(),
             Some(addrs) => addrs
@@ -100,21 +172,21 @@ pub fn scan_sections(
                 .collect(),
         };
         let ff = segment.fast_fields();
-        let (doc_id, bureau) = (ff.str("doc_id")?, ff.str("bureau")?);
-        let report_ids = reports.for_column(&doc_id)?;
-        let bureau_ids = bureaus.for_column(&bureau)?;
+        let (doc_id, bureau) = (&doc_ids[ord], &bureau_cols[ord]);
+        let report_ids = &reports.by_segment[ord];
+        let bureau_ids = &bureaus.by_segment[ord];
         let columns = (0..slots)
             .map(|s| ff.f64(&score_field(s)))
             .collect::<Result<Vec<_>, _>>()?;
         for block in docs.chunks(BLOCK) {
             let n = block.len();
-            read_ords(&doc_id, block, &mut report_ords[..n]);
-            read_ords(&bureau, block, &mut bureau_ords[..n]);
+            read_ords(doc_id, block, &mut report_ords[..n]);
+            read_ords(bureau, block, &mut bureau_ords[..n]);
             read_scores(&columns, block, &mut dense, &mut scratch);
             for i in 0..n {
                 let report = match report_ords[i] {
                     Some(o) => report_ids[o as usize],
-                    None => reports.id(""),
+                    None => no_report,
                 };
                 visit(SectionRow {
                     report,
@@ -126,6 +198,7 @@ pub fn scan_sections(
     }
     Ok(SectionScan {
         bureaus: bureaus.names,
+        reports: reports.count as usize + 1,
     })
 }
 
@@ -180,6 +253,13 @@ fn read_scores(
         scratch.docs.clear();
         scratch.docs.extend(rows);
         column.index.select_batch_in_place(first, &mut scratch.docs);
+        if (last - first) as usize + 1 == n {
+            // Every doc of the range (no filter, no deletion): placed by offset.
+            for (&doc, &v) in scratch.docs.iter().zip(&scratch.values) {
+                dense[(doc - first) as usize * slots + slot] = v;
+            }
+            continue;
+        }
         // Both ascend: walk them together.
         let mut i = 0;
         for (&doc, &v) in scratch.docs.iter().zip(&scratch.values) {

@@ -284,6 +284,28 @@ impl Taxonomy {
         main
     }
 
+    /// Call `f` with each of [`Taxonomy::main_topics`], without allocating
+    /// when there are at most `max_main` candidates (the common case); the
+    /// same slots, in slot order rather than best first.
+    pub fn for_each_main_topic(&self, scores: &[f64], mut f: impl FnMut(usize)) {
+        let s = &self.scoring;
+        let best = scores.iter().copied().fold(0.0, f64::max);
+        if best < s.main_min {
+            return;
+        }
+        let is_main = |x: f64| x >= s.main_min && x >= s.main_ratio * best;
+        let candidates = &scores[..scores.len().min(self.topics.len())];
+        if candidates.iter().filter(|&&x| is_main(x)).count() > s.max_main {
+            self.main_topics(scores).into_iter().for_each(f);
+            return;
+        }
+        for (slot, &x) in candidates.iter().enumerate() {
+            if is_main(x) {
+                f(slot);
+            }
+        }
+    }
+
     /// Whether a section with this score discusses the topic substantively
     /// (at least `main_min`), whether or not it is one of its main topics.
     pub fn covers(&self, score: f64) -> bool {
