@@ -115,6 +115,9 @@ pub struct BureauAliases {
     by_spelling: HashMap<String, usize>,
     /// Department prefixes, longest first.
     prefixes: Vec<String>,
+    /// Hash of every text merged into the table, in order: a changed user
+    /// file means every report's bureau may read differently.
+    fingerprint: u64,
 }
 
 /// Who wrote a report: a stable key, the official full name and the department.
@@ -179,6 +182,7 @@ impl BureauAliases {
             suffixes: Vec::new(),
             by_spelling: HashMap::new(),
             prefixes: Vec::new(),
+            fingerprint: 0,
         };
         // A unit test parses the built-in file; should it ever break, an
         // empty table (every name untyped) is better than a panic.
@@ -237,7 +241,13 @@ impl BureauAliases {
             .map(|&i| &self.departments[i])
     }
 
+    /// Fingerprint of the table's sources (built-in file and user file).
+    pub fn fingerprint(&self) -> String {
+        format!("{:016x}", self.fingerprint)
+    }
+
     fn merge_text(&mut self, text: &str, origin: &str) -> Result<(), String> {
+        self.fingerprint = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), self.fingerprint);
         let doc: FileDoc = toml::from_str(text).map_err(|e| {
             let message = e.message().trim().to_string();
             match e.span() {
@@ -712,6 +722,7 @@ mod tests {
             suffixes: Vec::new(),
             by_spelling: HashMap::new(),
             prefixes: Vec::new(),
+            fingerprint: 0,
         };
         let t = fresh
             .merged(BUILTIN_BUREAUS, "built-in")

@@ -197,7 +197,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     // Topic scores and bureau names are stored per section: a new taxonomy
     // or alias table means re-reading every report.
     let taxonomy_fp = opts.taxonomy.fingerprint();
-    let aliases_fp = opts.inputs.aliases_fingerprint().to_string();
+    let aliases_fp = opts.inputs.aliases_fingerprint();
     let old_manifest = match &old_info {
         Some(info) if !full => {
             if info.taxonomy != taxonomy_fp || info.bureau_aliases != aliases_fp {

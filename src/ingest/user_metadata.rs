@@ -47,8 +47,6 @@ pub struct UserRow {
 #[derive(Debug, Clone, Default)]
 pub struct UserMetadata {
     rows: HashMap<String, UserRow>,
-    /// The file the rows came from.
-    pub source: Option<PathBuf>,
 }
 
 impl UserMetadata {
@@ -81,26 +79,12 @@ impl UserMetadata {
             .into_iter()
             .map(|(line, msg)| format!("{}: line {line}: {msg}", path.display()))
             .collect();
-        Ok((
-            UserMetadata {
-                rows,
-                source: Some(path.to_path_buf()),
-            },
-            warnings,
-        ))
+        Ok((UserMetadata { rows }, warnings))
     }
 
     /// The row for a file, by its path relative to the corpus folder.
     pub fn get(&self, rel_path: &str) -> Option<&UserRow> {
         self.rows.get(&normalize_path(rel_path))
-    }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 }
 

@@ -11,10 +11,8 @@
 
 use std::path::Path;
 
-use xxhash_rust::xxh3::xxh3_64;
-
 use super::{Report, apply_user_metadata, parse_report_with};
-use crate::bureau_id::{BUILTIN_BUREAUS, BureauAliases, CORPUS_BUREAUS_FILE};
+use crate::bureau_id::BureauAliases;
 use crate::ingest::LoadedText;
 use crate::ingest::user_metadata::UserMetadata;
 
@@ -23,7 +21,6 @@ use crate::ingest::user_metadata::UserMetadata;
 pub struct ParseInputs {
     pub aliases: BureauAliases,
     pub user: UserMetadata,
-    aliases_fingerprint: String,
 }
 
 impl Default for ParseInputs {
@@ -31,7 +28,6 @@ impl Default for ParseInputs {
         ParseInputs {
             aliases: BureauAliases::builtin(),
             user: UserMetadata::default(),
-            aliases_fingerprint: format!("{:016x}", xxh3_64(BUILTIN_BUREAUS.as_bytes())),
         }
     }
 }
@@ -45,16 +41,10 @@ impl ParseInputs {
         corpus: &Path,
         metadata: Option<&Path>,
     ) -> Result<(ParseInputs, Vec<String>), String> {
-        let mut inputs = ParseInputs::default();
-        let aliases_file = corpus.join(CORPUS_BUREAUS_FILE);
-        if aliases_file.is_file() {
-            let text = std::fs::read_to_string(&aliases_file)
-                .map_err(|e| format!("{}: {e}", aliases_file.display()))?;
-            inputs.aliases =
-                BureauAliases::builtin().merged(&text, &aliases_file.display().to_string())?;
-            let both = format!("{BUILTIN_BUREAUS}\n{text}");
-            inputs.aliases_fingerprint = format!("{:016x}", xxh3_64(both.as_bytes()));
-        }
+        let mut inputs = ParseInputs {
+            aliases: BureauAliases::load_for_corpus(corpus)?,
+            ..ParseInputs::default()
+        };
         let mut warnings = Vec::new();
         if let Some(file) = UserMetadata::locate(metadata, corpus) {
             let (user, problems) = UserMetadata::load(&file)?;
@@ -66,8 +56,8 @@ impl ParseInputs {
 
     /// Fingerprint of the alias table: a change means every report's bureau
     /// may read differently.
-    pub fn aliases_fingerprint(&self) -> &str {
-        &self.aliases_fingerprint
+    pub fn aliases_fingerprint(&self) -> String {
+        self.aliases.fingerprint()
     }
 
     /// The change detector of one file: its content hash, and its metadata
@@ -76,7 +66,10 @@ impl ParseInputs {
         match self.user.get(rel_path) {
             Some(row) => {
                 let row = serde_json::to_string(row).unwrap_or_default();
-                format!("{content_hash}+{:016x}", xxh3_64(row.as_bytes()))
+                format!(
+                    "{content_hash}+{:016x}",
+                    xxhash_rust::xxh3::xxh3_64(row.as_bytes())
+                )
             }
             None => content_hash.to_string(),
         }
