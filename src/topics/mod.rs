@@ -215,6 +215,159 @@ fn at<T>(offset: usize, message: impl Into<String>) -> Result<T, Located> {
     })
 }
 
+/// The `[scoring]` table: each value checked against its rule, defaults for the rest.
+fn scoring_from(spanned: Spanned<ScoringFile>) -> Result<Scoring, Located> {
+    let off = spanned.span().start;
+    let s = spanned.into_inner();
+    let check = |v: Option<f64>, name: &str, ok: fn(f64) -> bool, rule: &str| match v {
+        Some(x) if !x.is_finite() || !ok(x) => at(off, format!("[scoring] {name} must be {rule}")),
+        other => Ok(other),
+    };
+    let unit = |x: f64| (0.0..=1.0).contains(&x);
+    let d = Scoring::default();
+    Ok(Scoring {
+        k1: check(s.k1, "k1", |x| x > 0.0, "> 0")?.unwrap_or(d.k1),
+        b: check(s.b, "b", unit, "between 0 and 1")?.unwrap_or(d.b),
+        ref_len: check(s.ref_len, "ref_len", |x| x > 0.0, "> 0")?.unwrap_or(d.ref_len),
+        heading_weight: check(s.heading_weight, "heading_weight", |x| x >= 0.0, ">= 0")?
+            .unwrap_or(d.heading_weight),
+        main_min: check(s.main_min, "main_min", |x| x >= 0.0, ">= 0")?.unwrap_or(d.main_min),
+        main_ratio: check(s.main_ratio, "main_ratio", unit, "between 0 and 1")?
+            .unwrap_or(d.main_ratio),
+        max_main: match s.max_main {
+            Some(0) => return at(off, "[scoring] max_main must be at least 1"),
+            Some(n) => n,
+            None => d.max_main,
+        },
+    })
+}
+
+/// One `[[topic]]`: its name and aliases (unique across the file, recorded
+/// in `known`), weighted terms and variant groups.
+fn topic_from(
+    spanned: Spanned<TopicFile>,
+    known: &mut BTreeMap<String, String>,
+) -> Result<Topic, Located> {
+    let topic_off = spanned.span().start;
+    let tf = spanned.into_inner();
+    let name = tf.name.get_ref().trim().to_string();
+    if normalize(&name).is_empty() {
+        return at(tf.name.span().start, "topic name is empty");
+    }
+    let mut aliases = Vec::new();
+    for label in std::iter::once(&tf.name).chain(tf.aliases.iter()) {
+        let key = normalize(label.get_ref());
+        if key.is_empty() {
+            return at(label.span().start, format!("empty alias in topic {name}"));
+        }
+        if let Some(owner) = known.get(&key) {
+            return at(
+                label.span().start,
+                format!("'{}' already names topic {owner}", label.get_ref()),
+            );
+        }
+        known.insert(key, name.clone());
+        if !std::ptr::eq(label, &tf.name) {
+            aliases.push(label.get_ref().trim().to_string());
+        }
+    }
+    let mut terms = weighted_terms(&tf.terms)?;
+    let variants = variant_groups(&tf.variants, &name, topic_off, &mut terms)?;
+    if !terms.values().any(|t| t.weight > 0.0) {
+        return at(
+            topic_off,
+            format!("topic {name} has no terms with a weight above 0"),
+        );
+    }
+    Ok(Topic {
+        name,
+        aliases,
+        description: tf.description.trim().to_string(),
+        variants,
+        matcher: Matcher::new(terms.into_values().collect()),
+    })
+}
+
+/// A topic's `terms` table, keyed by normalised form (two spellings that
+/// normalise alike are an error).
+fn weighted_terms(
+    table: &BTreeMap<String, Spanned<f64>>,
+) -> Result<BTreeMap<String, Term>, Located> {
+    let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+    for (text, weight) in table {
+        let off = weight.span().start;
+        let w = *weight.get_ref();
+        if !w.is_finite() || !(0.0..=100.0).contains(&w) {
+            return at(off, format!("weight of '{text}' must be between 0 and 100"));
+        }
+        let norm = normalize(text);
+        if norm.is_empty() {
+            return at(off, format!("term '{text}' has no letters or digits"));
+        }
+        if let Some(other) = terms.get(&norm) {
+            return at(
+                off,
+                format!(
+                    "term '{text}' is the same as '{}' once punctuation is ignored",
+                    other.text
+                ),
+            );
+        }
+        let chars = norm.chars().collect();
+        terms.insert(
+            norm,
+            Term {
+                text: text.clone(),
+                chars,
+                weight: w,
+            },
+        );
+    }
+    Ok(terms)
+}
+
+/// Variant groups: unweighted members join `terms` with the group's highest weight.
+fn variant_groups(
+    groups: &[Vec<Spanned<String>>],
+    topic: &str,
+    topic_off: usize,
+    terms: &mut BTreeMap<String, Term>,
+) -> Result<Vec<Vec<String>>, Located> {
+    let mut variants = Vec::new();
+    for group in groups {
+        let mut members: Vec<String> = Vec::new();
+        for m in group {
+            if normalize(m.get_ref()).is_empty() {
+                return at(m.span().start, format!("empty variant in topic {topic}"));
+            }
+            members.push(m.get_ref().trim().to_string());
+        }
+        if members.len() < 2 {
+            let off = group.first().map_or(topic_off, |m| m.span().start);
+            return at(
+                off,
+                format!("a variant group of topic {topic} needs at least two members"),
+            );
+        }
+        let group_weight = members
+            .iter()
+            .filter_map(|m| terms.get(&normalize(m)).map(|t| t.weight))
+            .reduce(f64::max);
+        if let Some(w) = group_weight {
+            for m in &members {
+                let norm = normalize(m);
+                terms.entry(norm.clone()).or_insert_with(|| Term {
+                    text: m.clone(),
+                    chars: norm.chars().collect(),
+                    weight: w,
+                });
+            }
+        }
+        variants.push(members);
+    }
+    Ok(variants)
+}
+
 impl Taxonomy {
     /// The taxonomy shipped with fazhi.
     pub fn builtin() -> Taxonomy {
@@ -263,45 +416,10 @@ impl Taxonomy {
     }
 
     fn from_doc(doc: FileDoc, origin: &str) -> Result<Taxonomy, Located> {
-        let mut scoring = Scoring::default();
-        if let Some(s) = doc.scoring {
-            let off = s.span().start;
-            let s = s.into_inner();
-            let check = |v: Option<f64>,
-                         name: &str,
-                         ok: fn(f64) -> bool,
-                         rule: &str|
-             -> Result<Option<f64>, Located> {
-                match v {
-                    Some(x) if !x.is_finite() || !ok(x) => {
-                        at(off, format!("[scoring] {name} must be {rule}"))
-                    }
-                    other => Ok(other),
-                }
-            };
-            let d = Scoring::default();
-            scoring = Scoring {
-                k1: check(s.k1, "k1", |x| x > 0.0, "> 0")?.unwrap_or(d.k1),
-                b: check(s.b, "b", |x| (0.0..=1.0).contains(&x), "between 0 and 1")?.unwrap_or(d.b),
-                ref_len: check(s.ref_len, "ref_len", |x| x > 0.0, "> 0")?.unwrap_or(d.ref_len),
-                heading_weight: check(s.heading_weight, "heading_weight", |x| x >= 0.0, ">= 0")?
-                    .unwrap_or(d.heading_weight),
-                main_min: check(s.main_min, "main_min", |x| x >= 0.0, ">= 0")?
-                    .unwrap_or(d.main_min),
-                main_ratio: check(
-                    s.main_ratio,
-                    "main_ratio",
-                    |x| (0.0..=1.0).contains(&x),
-                    "between 0 and 1",
-                )?
-                .unwrap_or(d.main_ratio),
-                max_main: match s.max_main {
-                    Some(0) => return at(off, "[scoring] max_main must be at least 1"),
-                    Some(n) => n,
-                    None => d.max_main,
-                },
-            };
-        }
+        let scoring = match doc.scoring {
+            Some(s) => scoring_from(s)?,
+            None => Scoring::default(),
+        };
         if doc.topic.is_empty() {
             return at(0, "no [[topic]] defined");
         }
@@ -309,113 +427,13 @@ impl Taxonomy {
         let mut known: BTreeMap<String, String> = BTreeMap::new();
         let mut topics = Vec::new();
         for spanned in doc.topic {
-            let topic_off = spanned.span().start;
-            let tf = spanned.into_inner();
             if topics.len() == MAX_TOPICS {
                 return at(
-                    topic_off,
+                    spanned.span().start,
                     format!("too many topics (at most {})", MAX_TOPICS),
                 );
             }
-            let name = tf.name.get_ref().trim().to_string();
-            if normalize(&name).is_empty() {
-                return at(tf.name.span().start, "topic name is empty");
-            }
-            let mut aliases = Vec::new();
-            for label in std::iter::once(&tf.name).chain(tf.aliases.iter()) {
-                let key = normalize(label.get_ref());
-                if key.is_empty() {
-                    return at(label.span().start, format!("empty alias in topic {name}"));
-                }
-                if let Some(owner) = known.get(&key) {
-                    return at(
-                        label.span().start,
-                        format!("'{}' already names topic {owner}", label.get_ref()),
-                    );
-                }
-                known.insert(key, name.clone());
-                if !std::ptr::eq(label, &tf.name) {
-                    aliases.push(label.get_ref().trim().to_string());
-                }
-            }
-            // Weighted terms, keyed by normalised form.
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-            for (text, weight) in &tf.terms {
-                let off = weight.span().start;
-                let w = *weight.get_ref();
-                if !w.is_finite() || !(0.0..=100.0).contains(&w) {
-                    return at(off, format!("weight of '{text}' must be between 0 and 100"));
-                }
-                let norm = normalize(text);
-                if norm.is_empty() {
-                    return at(off, format!("term '{text}' has no letters or digits"));
-                }
-                if let Some(other) = terms.get(&norm) {
-                    return at(
-                        off,
-                        format!(
-                            "term '{text}' is the same as '{}' once punctuation is ignored",
-                            other.text
-                        ),
-                    );
-                }
-                terms.insert(
-                    norm.clone(),
-                    Term {
-                        text: text.clone(),
-                        chars: norm.chars().collect(),
-                        weight: w,
-                    },
-                );
-            }
-            // Variants: unweighted members take the group's highest weight.
-            let mut variants = Vec::new();
-            for group in &tf.variants {
-                let mut members: Vec<String> = Vec::new();
-                for m in group {
-                    if normalize(m.get_ref()).is_empty() {
-                        return at(m.span().start, format!("empty variant in topic {name}"));
-                    }
-                    members.push(m.get_ref().trim().to_string());
-                }
-                if members.len() < 2 {
-                    let off = group.first().map_or(topic_off, |m| m.span().start);
-                    return at(
-                        off,
-                        format!("a variant group of topic {name} needs at least two members"),
-                    );
-                }
-                let group_weight = members
-                    .iter()
-                    .filter_map(|m| terms.get(&normalize(m)).map(|t| t.weight))
-                    .fold(None, |acc: Option<f64>, w| {
-                        Some(acc.map_or(w, |a| a.max(w)))
-                    });
-                if let Some(w) = group_weight {
-                    for m in &members {
-                        let norm = normalize(m);
-                        terms.entry(norm.clone()).or_insert_with(|| Term {
-                            text: m.clone(),
-                            chars: norm.chars().collect(),
-                            weight: w,
-                        });
-                    }
-                }
-                variants.push(members);
-            }
-            if !terms.values().any(|t| t.weight > 0.0) {
-                return at(
-                    topic_off,
-                    format!("topic {name} has no terms with a weight above 0"),
-                );
-            }
-            topics.push(Topic {
-                name,
-                aliases,
-                description: tf.description.trim().to_string(),
-                variants,
-                matcher: Matcher::new(terms.into_values().collect()),
-            });
+            topics.push(topic_from(spanned, &mut known)?);
         }
         let scanner = Scanner::new(&topics.iter().map(|t| &t.matcher).collect::<Vec<_>>());
         Ok(Taxonomy {
