@@ -25,12 +25,11 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
-    let handle = common::fixture_index();
-    let taxonomy = common::taxonomy();
-    let searcher = handle.reader.searcher();
+    let engine = common::fixture_engine();
+    let searcher = engine.searcher();
     println!(
         "index {}: {} sections in {} segment(s); {rounds} runs per query after one warm-up",
-        handle.dir.display(),
+        engine.handle().dir.display(),
         searcher.num_docs(),
         searcher.segment_readers().len()
     );
@@ -40,11 +39,11 @@ fn main() {
         "kind", "hits", "p50 ms", "p95 ms", "p99 ms", "max ms"
     );
     for case in common::query_mix() {
-        let hits = case.run(&handle, &taxonomy);
+        let hits = case.run(&engine);
         let mut times: Vec<f64> = (0..rounds)
             .map(|_| {
                 let t = Instant::now();
-                std::hint::black_box(case.run(&handle, &taxonomy));
+                std::hint::black_box(case.run(&engine));
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();

@@ -16,16 +16,13 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bench_query(c: &mut Criterion) {
-    let handle = common::fixture_index();
-    let taxonomy = common::taxonomy();
+    let engine = common::fixture_engine();
     let mut g = c.benchmark_group("query");
     g.sample_size(30)
         .measurement_time(Duration::from_secs(3))
         .warm_up_time(Duration::from_millis(500));
     for case in common::query_mix() {
-        g.bench_function(case.kind, |b| {
-            b.iter(|| black_box(case.run(&handle, &taxonomy)))
-        });
+        g.bench_function(case.kind, |b| b.iter(|| black_box(case.run(&engine))));
     }
     g.finish();
 }

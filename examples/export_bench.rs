@@ -88,12 +88,18 @@ fn real(mut args: impl Iterator<Item = String>) -> anyhow::Result<()> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("index DIR QUERY [FORMAT]"))?;
     let format = parse_format(args.next().as_deref().unwrap_or("csv"))?;
-    let handle = fazhi::index::open(std::path::Path::new(&dir))?;
+    let index = std::path::Path::new(&dir);
+    // An existing index only (never built here); the built-in taxonomy.
+    anyhow::ensure!(fazhi::index::exists(index), "no index at {dir}");
+    let engine = fazhi::engine::Engine::open(index, index, None, None)?;
+    let handle = engine.handle();
     let query = fazhi::query::parse::parse(&text)?;
     let start = Instant::now();
-    let searcher = handle.reader.searcher();
-    let q = fazhi::query::full_query(&searcher, &handle.fields, &query, &Default::default())?;
-    let matches = fazhi::query::all_matches(&searcher, q.as_ref(), true)?;
+    let searcher = engine.searcher();
+    let matches = engine.export_matches(&fazhi::engine::ExportRequest {
+        query: Some(query.clone()),
+        ..Default::default()
+    })?;
     let searched = start.elapsed().as_secs_f64();
     let heap_matches = peak_heap_mb();
     let out = tempfile::tempdir_in(".")?;

@@ -6,8 +6,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use fazhi::bureaus::{BureauOptions, bureaus};
-use fazhi::query::{SearchOptions, parse::parse, search};
+use fazhi::engine::{BureauRequest, Engine, SearchRequest};
+use fazhi::query::parse::parse;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -15,31 +15,46 @@ fn main() -> anyhow::Result<()> {
         anyhow::bail!("usage: query_time INDEX ROUNDS QUERY...");
     };
     let rounds: usize = rounds.parse()?;
-    let handle = fazhi::index::open(Path::new(index))?;
-    let opts = SearchOptions {
-        limit: Some(10),
-        ..Default::default()
-    };
+    // An existing index only (never built here); the built-in taxonomy.
+    anyhow::ensure!(
+        fazhi::index::exists(Path::new(index)),
+        "no index at {index}"
+    );
+    let engine = Engine::open(Path::new(index), Path::new(index), None, None)?;
     for text in queries {
         let (grouped, query_text) = match text.strip_prefix("bureaus:") {
             Some(rest) => (true, rest),
             None => (false, text.as_str()),
         };
         let query = parse(query_text).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let bureau_opts = BureauOptions {
+        let bureau_req = BureauRequest {
+            query: query.clone(),
             filters: Default::default(),
+            topic: None,
+            synonyms: false,
             all: false,
             limit: Some(50),
             snippets: true,
         };
+        let search_req = SearchRequest {
+            query,
+            filters: Default::default(),
+            topic: None,
+            within: None,
+            limit: Some(10),
+        };
         let run = || -> usize {
             if grouped {
-                bureaus(&handle, &query, &bureau_opts)
-                    .expect("bureaus")
-                    .rows
-                    .len()
+                engine.bureaus(&bureau_req).expect("bureaus").rows.len()
             } else {
-                search(&handle, &query, &opts).expect("search").len()
+                let mut hits = 0;
+                engine
+                    .search(&search_req, 10, &mut |page| {
+                        hits += page.len();
+                        Ok(())
+                    })
+                    .expect("search");
+                hits
             }
         };
         run(); // warm-up

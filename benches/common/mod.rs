@@ -18,10 +18,9 @@ use std::path::{Path, PathBuf};
 #[path = "../../examples/gen_corpus.rs"]
 pub mod gen_corpus;
 
-use fazhi::bureaus::{BureauOptions, bureaus};
-use fazhi::engine::rank_topic;
-use fazhi::index::{BuildOptions, IndexHandle};
-use fazhi::query::{Filters, SearchOptions, Within, parse::parse, search};
+use fazhi::engine::{BureauRequest, Engine, SearchRequest, TopicRequest};
+use fazhi::index::BuildOptions;
+use fazhi::query::{Filters, Within, parse::parse};
 use fazhi::topics::Taxonomy;
 
 /// Seed of every generated fixture (scale.sh uses the same default).
@@ -84,32 +83,38 @@ pub fn generated_corpus(n: u64) -> PathBuf {
     dir
 }
 
-/// Build (or reuse) an index of a generated corpus, and open it.
-pub fn fixture_index() -> IndexHandle {
+/// Build (or reuse) an index of a generated corpus, and open it as the
+/// commands do (the built-in taxonomy: generated corpora have no `topics.toml`).
+pub fn fixture_engine() -> Engine {
+    let open = |index: &Path, corpus: &Path| Engine::open(index, corpus, None, None);
     if let Some(dir) = std::env::var_os("FAZHI_BENCH_INDEX") {
-        return fazhi::index::open(Path::new(&dir)).expect("open FAZHI_BENCH_INDEX");
+        // An existing index only (never built here); the built-in taxonomy.
+        assert!(
+            fazhi::index::exists(Path::new(&dir)),
+            "no index at FAZHI_BENCH_INDEX"
+        );
+        return open(Path::new(&dir), Path::new(&dir)).expect("open FAZHI_BENCH_INDEX");
     }
     let n = fixture_reports();
     let corpus = generated_corpus(n);
     let index_dir = fixture_root().join(format!("index-{n}-s{SEED}"));
-    if let Ok(handle) = fazhi::index::open(&index_dir) {
-        return handle;
+    if fazhi::index::open(&index_dir).is_err() {
+        eprintln!(
+            "building the query fixture: {n} generated reports into {}",
+            index_dir.display()
+        );
+        let summary = fazhi::index::build(&BuildOptions {
+            corpus: corpus.clone(),
+            index_dir: index_dir.clone(),
+            rebuild: true,
+            progress: false,
+            taxonomy: Taxonomy::load_for_corpus(&corpus, None).expect("taxonomy"),
+            inputs: Default::default(),
+        })
+        .expect("build fixture index");
+        eprintln!("{}", summary.describe());
     }
-    eprintln!(
-        "building the query fixture: {n} generated reports into {}",
-        index_dir.display()
-    );
-    let summary = fazhi::index::build(&BuildOptions {
-        corpus: corpus.clone(),
-        index_dir: index_dir.clone(),
-        rebuild: true,
-        progress: false,
-        taxonomy: Taxonomy::load_for_corpus(&corpus, None).expect("taxonomy"),
-        inputs: Default::default(),
-    })
-    .expect("build fixture index");
-    eprintln!("{}", summary.describe());
-    fazhi::index::open(&index_dir).expect("open fixture index")
+    open(&index_dir, &corpus).expect("open fixture index")
 }
 
 /// A rare term: the bureau of generated report 7 (a handful of reports).
@@ -139,48 +144,58 @@ pub enum Runner {
 pub struct QueryCase {
     pub kind: &'static str,
     pub text: String,
-    pub opts: SearchOptions,
+    pub filters: Filters,
+    pub within: Option<Within>,
     pub runner: Runner,
 }
 
 impl QueryCase {
-    /// Run the case once; returns the number of results (hits, sections or bureaus).
-    pub fn run(&self, handle: &IndexHandle, taxonomy: &Taxonomy) -> usize {
+    /// Run the case once through the engine, as the command would (limit
+    /// 10, bureaus 50 rows with snippets); returns the number of results.
+    pub fn run(&self, engine: &Engine) -> usize {
         match self.runner {
             Runner::Search => {
-                let q = parse(&self.text).expect("query parses");
-                search(handle, &q, &self.opts).expect("search").len()
+                let req = SearchRequest {
+                    query: parse(&self.text).expect("query parses"),
+                    filters: self.filters.clone(),
+                    topic: None,
+                    within: self.within,
+                    limit: Some(10),
+                };
+                let mut hits = 0;
+                engine
+                    .search(&req, 10, &mut |page| {
+                        hits += page.len();
+                        Ok(())
+                    })
+                    .expect("search");
+                hits
             }
             Runner::Topic => {
-                let slot = taxonomy.resolve(&self.text).expect("topic exists");
-                rank_topic(
-                    handle,
-                    taxonomy,
-                    slot,
-                    &self.opts.filters,
-                    self.opts.limit,
-                    false,
-                )
-                .expect("topic ranking")
-                .len()
+                let req = TopicRequest {
+                    topic: self.text.clone(),
+                    filters: self.filters.clone(),
+                    limit: Some(10),
+                    explain: false,
+                };
+                engine
+                    .topic(&req, 10, &mut |_| Ok(()))
+                    .expect("topic ranking")
             }
             Runner::Bureaus => {
-                let q = parse(&self.text).expect("query parses");
-                let opts = BureauOptions {
-                    filters: self.opts.filters.clone(),
+                let req = BureauRequest {
+                    query: parse(&self.text).expect("query parses"),
+                    filters: self.filters.clone(),
+                    topic: None,
+                    synonyms: false,
                     all: false,
                     limit: Some(50),
                     snippets: true,
                 };
-                bureaus(handle, &q, &opts).expect("bureaus").rows.len()
+                engine.bureaus(&req).expect("bureaus").rows.len()
             }
         }
     }
-}
-
-/// The taxonomy the fixture index was built with (the built-in one).
-pub fn taxonomy() -> Taxonomy {
-    Taxonomy::builtin()
 }
 
 /// The query mix, one per kind (limit 10, like the CLI default).
@@ -188,10 +203,8 @@ pub fn query_mix() -> Vec<QueryCase> {
     let case = |kind, text: &str, runner| QueryCase {
         kind,
         text: text.to_string(),
-        opts: SearchOptions {
-            limit: Some(10),
-            ..Default::default()
-        },
+        filters: Filters::default(),
+        within: None,
         runner,
     };
     let plain = |kind, text: &str| case(kind, text, Runner::Search);
@@ -202,28 +215,16 @@ pub fn query_mix() -> Vec<QueryCase> {
         plain("two_term_and", "法律顾问 合法性审查"),
         plain("word_boundary", "法行政"),
         QueryCase {
-            kind: "filters",
-            text: "执法".into(),
-            opts: SearchOptions {
-                limit: Some(10),
-                filters: Filters {
-                    province: Some("浙江".into()),
-                    years: Some((Some(2021), Some(2023))),
-                    ..Default::default()
-                },
+            filters: Filters {
+                province: Some("浙江".into()),
+                years: Some((Some(2021), Some(2023))),
                 ..Default::default()
             },
-            runner: Runner::Search,
+            ..plain("filters", "执法")
         },
         QueryCase {
-            kind: "within_sentence",
-            text: "法律顾问 合法性审查".into(),
-            opts: SearchOptions {
-                limit: Some(10),
-                within: Some(Within::Sentence),
-                ..Default::default()
-            },
-            runner: Runner::Search,
+            within: Some(Within::Sentence),
+            ..plain("within_sentence", "法律顾问 合法性审查")
         },
         plain("exclusion", "普法 -宪法"),
         case("topic_ranking", "行政执法", Runner::Topic),
