@@ -952,6 +952,48 @@ fn pick_township(
     }
 }
 
+/// One place of the gazetteer at a level, for resolving a user's filter
+/// (`--province 浙江`, `--city 621000`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GazetteerPlace {
+    pub code: String,
+    pub name: String,
+    /// The name without its level suffix (`浙江`, `庆阳`).
+    pub short: String,
+}
+
+/// Every place of the gazetteer at `level`. A municipality (北京, 天津, 上海,
+/// 重庆) is also listed as a city, by its own name and its placeholder
+/// city's code, as the index stores it.
+pub fn gazetteer_places(level: Level) -> Vec<GazetteerPlace> {
+    let g = &*GAZETTEER;
+    let place = |code: &str, name: &str| GazetteerPlace {
+        code: code.to_string(),
+        short: short_name(name).to_string(),
+        name: name.to_string(),
+    };
+    match level {
+        Level::Province => g
+            .provinces
+            .iter()
+            .map(|p| place(&p.code, &p.name))
+            .collect(),
+        Level::City => (0..g.cities.len())
+            .filter_map(|c| {
+                let city = &g.cities[c];
+                match &city.name {
+                    Some(name) => Some(place(&city.code, name)),
+                    None if g.is_municipality_city(c) => {
+                        Some(place(&city.code, &g.provinces[city.province].name))
+                    }
+                    None => None,
+                }
+            })
+            .collect(),
+        Level::County => g.areas.iter().map(|a| place(&a.code, &a.name)).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,10 @@ fn topic_chunks_make_up_the_whole_list() {
         let ranking = TopicRanking {
             handle: &handle,
             taxonomy: &taxonomy,
-            slot,
+            topic: fazhi::query::TopicFilter {
+                slot,
+                min_score: taxonomy.scoring().main_min,
+            },
             explain: false,
         };
         let chunks = chunks_of(3, |sink| ranking.run(&filters, None, 3, sink));

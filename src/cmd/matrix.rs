@@ -206,6 +206,8 @@ fn compute(
     let mut last: Option<(u32, u32)> = None;
     // A bit per report number: the reports of all rows.
     let mut all_reports: Vec<u64> = Vec::new();
+    // The threshold of `topic` and `--topic` (`--min-score`).
+    let threshold = engine.topic_threshold(filters)?;
     let scan = engine.scan_sections(filters, |s| {
         let row = s.bureau.unwrap_or(NO_BUREAU);
         let (n, c) = if row == NO_BUREAU {
@@ -221,7 +223,7 @@ fn compute(
         *n += 1;
         total.sections += 1;
         for (n, &slot) in c.iter_mut().zip(slots) {
-            *n += usize::from(taxonomy.covers(s.scores[slot]));
+            *n += usize::from(s.scores[slot] > 0.0 && s.scores[slot] >= threshold);
         }
         if last != Some((row, s.report)) {
             last = Some((row, s.report));

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::{self, Engine};
-use crate::query::{Filters, parse_years};
+use crate::query::{AdminLevel, Filters, parse_years};
 
 pub mod bureaus;
 pub mod export;
@@ -84,34 +84,68 @@ pub struct FilterArgs {
     /// Only bureaus whose name contains this (e.g. 教育局, 宁县).
     #[arg(long)]
     pub bureau: Option<String>,
-    /// Only this province (name or part of it, or 2-digit code).
+    /// Only this province: name (浙江, 浙江省) or GB/T 2260 code (33, 330000).
     #[arg(long)]
     pub province: Option<String>,
-    /// Only this prefecture-level city (name or 4-digit code).
+    /// Only this prefecture-level city: name (庆阳) or code (6210, 621000).
     #[arg(long)]
     pub city: Option<String>,
-    /// Only this county-level unit (name or 6-digit code).
+    /// Only this county-level unit: name (宁县) or 6-digit code (621026).
     #[arg(long)]
     pub county: Option<String>,
-    /// Report year or range: 2021, 2020..2023, 2020.., ..2023.
+    /// Only bureaus of this administrative level: national, province, city,
+    /// county or township (国家, 省, 市, 县, 乡镇).
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// Only bureaus of this department type, or types containing it (教育,
+    /// 司法局, 人社局).
+    #[arg(long, value_name = "TYPE")]
+    pub dept: Option<String>,
+    /// Report year or range: 2021, 2021年, 2021年度, 2020-2023, 2020..2023, 2020.., ..2023.
     #[arg(long)]
     pub year: Option<String>,
+    /// The topic score from which a section counts as one of a topic's
+    /// sections (`--topic`, `topic`, `topics`, `matrix`; default: the
+    /// taxonomy's main_min, 6).
+    #[arg(long, value_name = "SCORE")]
+    pub min_score: Option<f64>,
 }
 
 impl FilterArgs {
     pub fn to_filters(&self) -> Result<Filters, engine::Error> {
+        // An empty value would filter everything out (or in) silently.
+        let given = |flag: &str, value: &Option<String>| -> Result<Option<String>, engine::Error> {
+            match value {
+                Some(v) if v.trim().is_empty() => Err(engine::Error::BadRequest(format!(
+                    "--{flag}: empty value; leave the option out to keep every report"
+                ))),
+                Some(v) => Ok(Some(v.trim().to_string())),
+                None => Ok(None),
+            }
+        };
+        if let Some(x) = self.min_score
+            && !(x.is_finite() && x >= 0.0)
+        {
+            return Err(engine::Error::BadRequest(format!(
+                "--min-score {x}: use a number of 0 or more"
+            )));
+        }
         Ok(Filters {
-            bureau: self.bureau.clone(),
-            province: self.province.clone(),
-            city: self.city.clone(),
-            county: self.county.clone(),
-            years: self
-                .year
-                .as_deref()
-                .map(parse_years)
+            bureau: given("bureau", &self.bureau)?,
+            province: given("province", &self.province)?,
+            city: given("city", &self.city)?,
+            county: given("county", &self.county)?,
+            level: given("level", &self.level)?
+                .map(|l| AdminLevel::parse(&l))
+                .transpose()
+                .map_err(engine::Error::BadRequest)?,
+            dept: given("dept", &self.dept)?,
+            years: given("year", &self.year)?
+                .map(|y| parse_years(&y))
                 .transpose()
                 .map_err(engine::Error::BadRequest)?,
             topic: None,
+            min_score: self.min_score,
         })
     }
 }

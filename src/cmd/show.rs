@@ -1,7 +1,9 @@
 //! `fazhi show ID`: print a section or a whole report from the index.
 //!
 //! ID is a section id (`<doc_id>-<n>`, as in search results), a doc id, or a
-//! path with an optional line (`corpus/report.txt:58`, as search prints it).
+//! path with an optional line (`corpus/report.txt:58`, as search prints it;
+//! also `./corpus/…`, absolute, relative to the corpus, or a unique ending).
+//! A line outside the report's sections is an error, not the nearest one.
 
 use std::io::Write;
 
@@ -62,22 +64,67 @@ fn resolve(handle: &IndexHandle, id: &str) -> anyhow::Result<(Vec<StoredSection>
         Some((p, l)) if l.parse::<u64>().is_ok() => (p, l.parse::<u64>().ok()),
         _ => (id, None),
     };
-    let mut all = sections_for(handle, Term::from_field_text(f.path, path))?;
-    if all.is_empty() {
-        // Accept a path relative to the corpus or with another prefix.
-        let searcher = handle.reader.searcher();
-        let known = crate::query::field_values(&searcher, f.path, |p| p.ends_with(path))?;
-        if let [only] = known.as_slice() {
-            all = sections_for(handle, Term::from_field_text(f.path, only))?;
+    let all = sections_of_path(handle, path)?;
+    let Some(l) = line else {
+        return Ok((all, None));
+    };
+    let (Some(first), Some(last)) = (
+        all.iter().map(|s| s.line_start).min(),
+        all.iter().map(|s| s.line_end).max(),
+    ) else {
+        return Ok((all, None));
+    };
+    if l == 0 || l > last {
+        return Err(engine::Error::BadRequest(format!(
+            "{id}: no section at line {l}; the report's sections are on lines {first}-{last}"
+        ))
+        .into());
+    }
+    // A line above the first section (title, addressee) shows the whole report.
+    let focus = all
+        .iter()
+        .filter(|s| s.line_start <= l)
+        .max_by_key(|s| (s.line_start, s.ordinal))
+        .map(|s| s.section_id.clone());
+    Ok((all, focus))
+}
+
+/// The sections of the report at `path`, spelled as the user may: as
+/// printed (relative to the current folder, or absolute), with `./`,
+/// relative to the corpus, or by a unique ending (`x.txt`).
+fn sections_of_path(handle: &IndexHandle, path: &str) -> anyhow::Result<Vec<StoredSection>> {
+    let f = &handle.fields;
+    let cwd = std::env::current_dir().ok();
+    let candidates = f.paths.stored(path, cwd.as_deref());
+    for stored in &candidates {
+        let all = sections_for(handle, Term::from_field_text(f.path, stored))?;
+        if !all.is_empty() {
+            return Ok(all);
         }
     }
-    let focus = line.and_then(|l| {
-        all.iter()
-            .filter(|s| s.line_start <= l)
-            .max_by_key(|s| (s.line_start, s.ordinal))
-            .map(|s| s.section_id.clone())
-    });
-    Ok((all, focus))
+    // A path from elsewhere (`corpus/x.txt` typed in another folder): the
+    // one stored path whose absolute form ends with it.
+    let Some(tail) = candidates.last() else {
+        return Ok(Vec::new());
+    };
+    let searcher = handle.reader.searcher();
+    let known = crate::query::field_values(&searcher, f.path, |p| {
+        let abs = f.paths.absolute(p);
+        abs == *tail || abs.ends_with(&format!("/{tail}"))
+    })?;
+    match known.as_slice() {
+        [only] => sections_for(handle, Term::from_field_text(f.path, only)),
+        [] => Ok(Vec::new()),
+        several => Err(engine::Error::BadRequest(format!(
+            "{path}: several reports end so: {}; give more of the path",
+            several
+                .iter()
+                .map(|p| f.paths.show(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into()),
+    }
 }
 
 pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<Outcome> {

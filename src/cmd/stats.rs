@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Global, Outcome};
 use crate::index::scan;
+use crate::query::{AdminLevel, key_department};
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -59,6 +60,11 @@ struct Stats {
     years: BTreeMap<String, usize>,
     /// Reports per province ("unknown" when unresolved).
     by_province: BTreeMap<String, usize>,
+    /// Reports per administrative level of their bureau (`--level`;
+    /// "unknown" when the bureau or its place is).
+    by_level: BTreeMap<String, usize>,
+    /// Reports per department type of their bureau (`--dept`).
+    by_dept: BTreeMap<String, usize>,
     index_bytes: u64,
     index_dir: String,
 }
@@ -160,7 +166,10 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     let engine = global.engine()?;
     let handle = engine.handle();
     let searcher = handle.reader.searcher();
-    let reports = scan::reports(&searcher)?;
+    let mut reports = scan::reports(&searcher)?;
+    for r in reports.values_mut() {
+        r.path = handle.fields.paths.show(&r.path).into_owned();
+    }
     if args.unknown {
         return write_unknown(&mut out, &reports, &args.format);
     }
@@ -173,7 +182,21 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     let mut years = BTreeMap::new();
     let mut by_province = BTreeMap::new();
     let mut bureaus = std::collections::BTreeSet::new();
+    let mut by_level = BTreeMap::new();
+    let mut by_dept = BTreeMap::new();
     for r in reports.values() {
+        let key = r.bureau_key.as_deref();
+        let level = key.and_then(AdminLevel::of_key);
+        *by_level
+            .entry(level.map_or("unknown", AdminLevel::as_str).to_string())
+            .or_insert(0) += 1;
+        *by_dept
+            .entry(
+                key.and_then(key_department)
+                    .unwrap_or("unknown")
+                    .to_string(),
+            )
+            .or_insert(0) += 1;
         let y = r
             .report_year
             .map(|y| y.to_string())
@@ -193,6 +216,8 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         provinces: by_province.keys().filter(|p| *p != "unknown").count(),
         years,
         by_province,
+        by_level,
+        by_dept,
         index_bytes: dir_size(&handle.dir),
         index_dir: handle.dir.display().to_string(),
     };
@@ -216,6 +241,26 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         .map(|(p, n)| format!("{p} {n}"))
         .collect();
     writeln!(out, "by province  {}", provs.join(", "))?;
+    // Levels from national down; departments most reports first.
+    let levels: Vec<String> = AdminLevel::ALL
+        .iter()
+        .map(|l| l.as_str())
+        .chain(["unknown"])
+        .filter_map(|l| stats.by_level.get(l).map(|n| format!("{l} {n}")))
+        .collect();
+    writeln!(out, "by level  {}", levels.join(", "))?;
+    let mut depts: Vec<(&String, &usize)> = stats.by_dept.iter().collect();
+    depts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    const SHOWN_DEPTS: usize = 12;
+    let mut shown: Vec<String> = depts
+        .iter()
+        .take(SHOWN_DEPTS)
+        .map(|(d, n)| format!("{d} {n}"))
+        .collect();
+    if depts.len() > SHOWN_DEPTS {
+        shown.push(format!("… {} more (-f json)", depts.len() - SHOWN_DEPTS));
+    }
+    writeln!(out, "by dept   {}", shown.join(", "))?;
     writeln!(
         out,
         "index     {} ({:.2} MB)",

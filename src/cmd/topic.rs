@@ -18,7 +18,7 @@ pub struct TopicArgs {
     pub name: String,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Maximum hits (0 = all sections with a score above 0).
+    /// Maximum hits (0 = all the topic's sections: score at least --min-score).
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
@@ -173,7 +173,8 @@ pub fn run(args: TopicArgs, global: &Global) -> anyhow::Result<Outcome> {
     printer.finish()?;
     if hits == 0 && args.format == Format::Table {
         eprintln!(
-            "fazhi: no section scores above 0 for topic {}",
+            "fazhi: no section reaches score {} for topic {} (--min-score to change it)",
+            engine.topic_threshold(&req.filters)?,
             engine.scored_taxonomy()?.names[slot]
         );
     }

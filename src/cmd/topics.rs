@@ -97,6 +97,8 @@ fn summarize(
     // Per topic, a bit per report number: the reports discussing it.
     let mut reports: Vec<Vec<u64>> = vec![Vec::new(); n];
     let mut sections = 0usize;
+    // The threshold of `topic` and `--topic` (`--min-score`).
+    let threshold = engine.topic_threshold(filters)?;
     engine.scan_sections(filters, |s| {
         sections += 1;
         taxonomy.for_each_main_topic(s.scores, |slot| main_counts[slot] += 1);
@@ -104,7 +106,7 @@ fn summarize(
             if score > 0.0 {
                 mention_counts[slot] += 1;
             }
-            if taxonomy.covers(score) {
+            if score > 0.0 && score >= threshold {
                 cover_counts[slot] += 1;
                 let (word, bit) = (s.report as usize / 64, s.report % 64);
                 let bits = &mut reports[slot];

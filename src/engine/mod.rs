@@ -12,9 +12,11 @@
 //! the index.
 //!
 //! A `--topic` is resolved here, by name or alias, to a [`TopicFilter`]
-//! (sections that discuss the topic: score at least `main_min`) for every
-//! kind of request, so `search`, `bureaus` and `export` select the same
-//! sections; `search` also boosts by the score, `export` orders by it.
+//! (*the sections of a topic*: score at least [`Engine::topic_threshold`],
+//! the taxonomy's `main_min` unless the request's `--min-score` says
+//! otherwise) for every kind of request, so `topic`, `search`, `bureaus`
+//! and `export` select the same sections; `search` also boosts by the
+//! score, `export` and `topic` order by it.
 
 use crate::report::inputs::ParseInputs;
 use std::path::{Path, PathBuf};
@@ -89,7 +91,7 @@ pub struct TopicRequest {
     /// Topic name or alias.
     pub topic: String,
     pub filters: Filters,
-    /// Maximum hits; `None` for every section scoring above 0.
+    /// Maximum hits; `None` for all the topic's sections.
     pub limit: Option<usize>,
     /// Attach the arithmetic of each score.
     pub explain: bool,
@@ -232,14 +234,29 @@ impl Engine {
         })
     }
 
+    /// The score from which a section is one of a topic's sections: the
+    /// request's `--min-score`, else the taxonomy's `main_min`. The one
+    /// threshold of every command (`topic`, `--topic`, `topics`, `matrix`).
+    pub fn topic_threshold(&self, filters: &Filters) -> anyhow::Result<f64> {
+        match filters.min_score {
+            Some(x) => Ok(x),
+            None => Ok(self.scored_taxonomy()?.scoring().main_min),
+        }
+    }
+
+    /// The sections of topic `name` (a name or alias) under `filters`' threshold.
+    pub fn topic_filter(&self, filters: &Filters, name: &str) -> anyhow::Result<TopicFilter> {
+        Ok(TopicFilter {
+            slot: self.resolve_topic(name)?,
+            min_score: self.topic_threshold(filters)?,
+        })
+    }
+
     /// `filters` with the topic restriction of `topic` added.
     fn with_topic(&self, filters: &Filters, topic: Option<&str>) -> anyhow::Result<Filters> {
         let mut filters = filters.clone();
         if let Some(name) = topic {
-            filters.topic = Some(TopicFilter {
-                slot: self.resolve_topic(name)?,
-                min_score: self.scored_taxonomy()?.scoring().main_min,
-            });
+            filters.topic = Some(self.topic_filter(&filters, name)?);
         }
         Ok(filters)
     }
@@ -275,7 +292,7 @@ impl Engine {
         let ranking = TopicRanking {
             handle: &self.handle,
             taxonomy: self.scored_taxonomy()?,
-            slot: self.resolve_topic(&req.topic)?,
+            topic: self.topic_filter(&req.filters, &req.topic)?,
             explain: req.explain,
         };
         ranking.run(&req.filters, req.limit, chunk, sink)

@@ -12,8 +12,8 @@ use tantivy::{DocAddress, Order, Searcher};
 use crate::analysis::normalize;
 use crate::index::IndexHandle;
 use crate::query::{
-    Filters, Hit, INDEX_ORDER_MIN, SNIPPET_WIDTH, StoredSection, filter_query, load_section,
-    map_ranked_parts, snippet, sort_ranked,
+    Filters, Hit, INDEX_ORDER_MIN, SNIPPET_WIDTH, StoredSection, TopicFilter, filter_query,
+    load_section, map_ranked_parts, snippet, sort_ranked,
 };
 use crate::topics::{Explanation, Taxonomy, score_field};
 
@@ -38,7 +38,8 @@ pub struct TopicHit {
     pub explain: Option<Explanation>,
 }
 
-/// Sections ranked by topic `slot` (score > 0 only), best first.
+/// The sections of topic `slot` (score at least `filters.min_score`, else
+/// the taxonomy's `main_min`), best first.
 pub fn rank_topic(
     handle: &IndexHandle,
     taxonomy: &Taxonomy,
@@ -51,7 +52,10 @@ pub fn rank_topic(
     let ranking = TopicRanking {
         handle,
         taxonomy,
-        slot,
+        topic: TopicFilter {
+            slot,
+            min_score: filters.min_score.unwrap_or(taxonomy.scoring().main_min),
+        },
         explain,
     };
     ranking.run(filters, limit, usize::MAX, &mut |chunk| {
@@ -65,7 +69,8 @@ pub fn rank_topic(
 pub struct TopicRanking<'a> {
     pub handle: &'a IndexHandle,
     pub taxonomy: &'a Taxonomy,
-    pub slot: usize,
+    /// The topic and the score from which a section is one of its sections.
+    pub topic: TopicFilter,
     pub explain: bool,
 }
 
@@ -80,14 +85,15 @@ impl TopicRanking<'_> {
         chunk: usize,
         sink: &mut dyn FnMut(Vec<TopicHit>) -> anyhow::Result<()>,
     ) -> anyhow::Result<usize> {
-        let (handle, taxonomy, slot, explain) =
-            (self.handle, self.taxonomy, self.slot, self.explain);
+        let (handle, taxonomy, topic, explain) =
+            (self.handle, self.taxonomy, self.topic, self.explain);
+        let slot = topic.slot;
         let searcher = handle.reader.searcher();
         let all = (searcher.num_docs() as usize).max(1);
         let fetch = limit.filter(|&n| n > 0).map_or(all, |n| n.min(all));
         let name = score_field(slot);
         let mut top: Vec<(f64, DocAddress)> = if filters.is_empty() {
-            top_of_column(&searcher, &name, fetch)?
+            top_of_column(&searcher, &name, fetch, topic)?
         } else {
             let q = filter_query(&searcher, &handle.fields, filters)?;
             let collector =
@@ -95,7 +101,7 @@ impl TopicRanking<'_> {
             searcher
                 .search(&q, &collector)?
                 .into_iter()
-                .filter_map(|(score, addr)| score.filter(|s| *s > 0.0).map(|s| (s, addr)))
+                .filter_map(|(score, addr)| score.filter(|&s| topic.admits(s)).map(|s| (s, addr)))
                 .collect()
         };
         sort_ranked(&mut top);
@@ -115,8 +121,8 @@ impl TopicRanking<'_> {
     }
 }
 
-/// The `k` largest positive values of the f64 fast field `name` among live
-/// sections, by a scan of the column's stored values only: the score
+/// The `k` largest values of the f64 fast field `name` that `topic` admits
+/// among live sections, by a scan of the column's stored values only: the score
 /// columns are sparse (a section has a value only for the topics it
 /// touches), so this reads a fraction of the sections and never visits a
 /// posting list — 20× faster than a collector over all documents. Ties keep
@@ -128,6 +134,7 @@ fn top_of_column(
     searcher: &Searcher,
     name: &str,
     k: usize,
+    topic: TopicFilter,
 ) -> anyhow::Result<Vec<(f64, DocAddress)>> {
     let mut top: Vec<(f64, DocAddress)> = Vec::new();
     let mut chunk = vec![0f64; 4096];
@@ -148,7 +155,7 @@ fn top_of_column(
             // Values that would enter the list, with their value ranks…
             candidates.clear();
             for (i, &v) in chunk[..len].iter().enumerate() {
-                if v > 0.0 && (collect || best.len() < k || v > best[k - 1].0) {
+                if topic.admits(v) && (collect || best.len() < k || v > best[k - 1].0) {
                     candidates.push((v, (start as usize + i) as u32));
                 }
             }

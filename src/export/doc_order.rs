@@ -207,8 +207,15 @@ impl<'s> Pass<'s> {
         let bulk = !encoder.needs_snippet();
         let mut topics = Vec::new();
         let owned;
+        let shown_path;
         let section = match self.table.parse(&bytes, bulk.then_some(&mut topics)) {
-            Some(raw) => raw.section(&topics),
+            Some(raw) => {
+                // The path as hits show it (`load_section` does the same).
+                let mut section = raw.section(&topics);
+                shown_path = self.fields.paths.show(section.path);
+                section.path = &shown_path;
+                section
+            }
             None => {
                 owned = load_section(self.searcher, self.fields, addr)?;
                 SectionRef::from_section(&owned)

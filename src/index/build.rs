@@ -158,6 +158,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     if !opts.corpus.is_dir() {
         anyhow::bail!("{}: corpus folder not found", opts.corpus.display());
     }
+    // Paths are stored relative to the corpus, which the commit records
+    // (see `index::paths`).
+    let corpus_root = std::fs::canonicalize(&opts.corpus)
+        .with_context(|| format!("{}: cannot read the corpus folder", opts.corpus.display()))?
+        .to_string_lossy()
+        .into_owned();
 
     let (schema, fields) = schema();
     let mut full = opts.rebuild;
@@ -200,7 +206,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let aliases_fp = opts.inputs.aliases_fingerprint();
     let old_manifest = match &old_info {
         Some(info) if !full => {
-            if info.taxonomy != taxonomy_fp || info.bureau_aliases != aliases_fp {
+            // An index without a corpus root stored paths as found, not
+            // relative to the corpus: re-read every report.
+            if info.taxonomy != taxonomy_fp
+                || info.bureau_aliases != aliases_fp
+                || info.corpus_root.is_empty()
+            {
                 full = true;
                 Manifest::new()
             } else {
@@ -223,7 +234,10 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
         // along the way would rewrite most postings several times over.
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     }
-    let mut changed = false;
+    // A corpus that moved keeps its reports, under a new root to record.
+    let mut changed = old_info
+        .as_ref()
+        .is_some_and(|info| info.corpus_root != corpus_root);
     if full && old_info.is_some() {
         writer.delete_all_documents()?;
         changed = true;
@@ -364,6 +378,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
             taxonomy: taxonomy_fp,
             bureau_aliases: aliases_fp,
             topics: opts.taxonomy.names.clone(),
+            corpus_root,
         };
         let mut prepared = writer
             .prepare_commit()
@@ -504,13 +519,11 @@ fn prepare_one(
     opts: &BuildOptions,
 ) -> Result<Prepared, IngestError> {
     let loaded = ingest::extract::load_bytes(&file.path, bytes)?;
-    // Hits cite the path as found (corpus folder included), so `path:line` opens.
-    let report = opts.inputs.parse(
-        &file.rel_path,
-        &file.path.to_string_lossy(),
-        &file.doc_id,
-        &loaded,
-    );
+    // Stored relative to the corpus; shown so that `path:line` opens from
+    // wherever the user stands (see `index::paths`).
+    let report = opts
+        .inputs
+        .parse(&file.rel_path, &file.rel_path, &file.doc_id, &loaded);
     if report.searchable_sections().next().is_none() {
         return Err(IngestError::new(&file.path, "no text found"));
     }

@@ -27,9 +27,11 @@ use crate::topics::{MAX_TOPICS, score_field};
 
 pub mod build;
 pub mod lock;
+pub mod paths;
 pub mod scan;
 
 pub use build::{BuildOptions, BuildSummary, build};
+pub use paths::ShownPaths;
 
 /// Bumped whenever the schema or the analysis changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -100,6 +102,8 @@ pub struct Fields {
     pub topic: Field,
     /// [`score_field`]`(slot)`: the section's score for each taxonomy topic.
     pub topic_scores: Vec<Field>,
+    /// How the stored (corpus-relative) `path` is shown: set by [`open`].
+    pub paths: ShownPaths,
 }
 
 /// Separator of heading path elements in the stored `heading_path` field.
@@ -165,6 +169,7 @@ pub fn schema() -> (Schema, Fields) {
         topic_scores: (0..MAX_TOPICS)
             .map(|i| b.add_f64_field(&score_field(i), FAST))
             .collect(),
+        paths: ShownPaths::default(),
     };
     (b.build(), fields)
 }
@@ -182,6 +187,10 @@ pub struct CommitInfo {
     /// Fingerprint of the bureau alias table the bureau names were read with.
     #[serde(default)]
     pub bureau_aliases: String,
+    /// The corpus folder, absolute, that the stored paths are relative to
+    /// (empty in indexes that stored paths as found; see [`paths`]).
+    #[serde(default)]
+    pub corpus_root: String,
 }
 
 /// One indexed file in the manifest.
@@ -263,10 +272,11 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
         )
     })?;
     let info = read_commit_info(&index, dir)?;
-    let (schema, fields) = schema();
+    let (schema, mut fields) = schema();
     if index.schema() != schema {
         return Err(version_mismatch(dir, "different field layout"));
     }
+    fields.paths = ShownPaths::from_current_dir(&info.corpus_root);
     register_tokenizers(&index);
     let reader = index
         .reader_builder()

@@ -12,6 +12,8 @@ pub struct ReportFacts {
     pub doc_id: String,
     pub path: String,
     pub bureau: Option<String>,
+    /// The bureau's identity key (`place code/department`).
+    pub bureau_key: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub county: Option<String>,
@@ -89,6 +91,7 @@ pub fn reports(searcher: &Searcher) -> anyhow::Result<BTreeMap<String, ReportFac
         let ids = terms(&Some(doc_id))?;
         let path = Named::new(ff.str("path")?)?;
         let bureau = Named::new(ff.str("bureau")?)?;
+        let bureau_key = Named::new(ff.str("bureau_key")?)?;
         let province = Named::new(ff.str("province")?)?;
         let city = Named::new(ff.str("city")?)?;
         let county = Named::new(ff.str("county")?)?;
@@ -105,6 +108,7 @@ pub fn reports(searcher: &Searcher) -> anyhow::Result<BTreeMap<String, ReportFac
                 doc_id: id.clone(),
                 path: path.get(doc).unwrap_or_default(),
                 bureau: bureau.get(doc),
+                bureau_key: bureau_key.get(doc),
                 province: province.get(doc),
                 city: city.get(doc),
                 county: county.get(doc),

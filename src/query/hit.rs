@@ -106,7 +106,10 @@ pub fn load_section(
     Ok(StoredSection {
         doc_id: text_of(&doc, f.doc_id).unwrap_or_default(),
         section_id: text_of(&doc, f.section_id).unwrap_or_default(),
-        path: text_of(&doc, f.path).unwrap_or_default(),
+        path: f
+            .paths
+            .show(&text_of(&doc, f.path).unwrap_or_default())
+            .into_owned(),
         title: text_of(&doc, f.title),
         bureau: text_of(&doc, f.bureau),
         province: text_of(&doc, f.province),

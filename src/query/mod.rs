@@ -26,7 +26,10 @@ pub mod rank;
 pub mod snippet;
 pub mod topk;
 
-pub use filters::{Filters, TopicFilter, field_values, filter_queries, filter_query, parse_years};
+pub use filters::{
+    AdminLevel, FilterError, Filters, TopicFilter, field_values, filter_queries, filter_query,
+    key_department, parse_years,
+};
 pub use hit::{Hit, StoredSection, load_section, make_hit};
 pub use load::{
     INDEX_ORDER_MIN, LIST_CHUNK, list_parts, map_ranked_parts, map_sections, worker_threads,
