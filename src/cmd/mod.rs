@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::engine::{self, Engine};
+use crate::index::IndexError;
 use crate::query::{AdminLevel, Filters, parse_years};
 
 pub mod bureaus;
@@ -45,8 +46,13 @@ pub struct Global {
 }
 
 impl Global {
-    /// The engine over this invocation's index (built first when missing).
+    /// The engine over this invocation's index. Only the default index
+    /// (`./index`) is built first when missing, as the README's first
+    /// command expects; a folder the user named must hold an index.
     pub fn engine(&self) -> anyhow::Result<Engine> {
+        if index_named_by_user() {
+            return Engine::open_existing(&self.index, &self.corpus, self.taxonomy.as_deref());
+        }
         Engine::open(
             &self.index,
             &self.corpus,
@@ -54,6 +60,20 @@ impl Global {
             self.metadata.as_deref(),
         )
     }
+}
+
+/// Whether this process was given an index folder (`--index DIR`,
+/// `--index=DIR` or `FAZHI_INDEX`) rather than using the default. Read from
+/// the process's arguments, since the parsed value cannot tell `--index
+/// index` from the default; arguments after `--` are query text.
+fn index_named_by_user() -> bool {
+    if std::env::var_os("FAZHI_INDEX").is_some_and(|v| !v.is_empty()) {
+        return true;
+    }
+    std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--index" || a.as_encoded_bytes().starts_with(b"--index="))
 }
 
 /// How a command ended, when it did not fail.
@@ -190,7 +210,11 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> ExitCode {
     let global = cli.global;
-    let result = match cli.command {
+    // Everything but `parse` works on the index: its panics and damage
+    // errors become one typed error (engine::guard).
+    let uses_index = !matches!(cli.command, Command::Parse(_));
+    let index_dir = global.index.clone();
+    let run_command = || match cli.command {
         Command::Parse(args) => parse::run(args, &global),
         Command::Index(args) => index::run(args, &global),
         Command::Search(args) => search::run(args, &global),
@@ -202,6 +226,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Bureaus(args) => bureaus::run(args, &global),
         Command::Export(args) => export::run(args, &global),
     };
+    let result = if uses_index {
+        engine::guarded(&index_dir, run_command)
+    } else {
+        run_command()
+    };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::NoHits) => ExitCode::from(1),
@@ -212,7 +241,29 @@ pub fn run(cli: Cli) -> ExitCode {
             if let Some(engine::Error::BadQuery(e)) = err.downcast_ref() {
                 eprintln!("{}", e.pointer());
             }
-            ExitCode::from(2)
+            ExitCode::from(exit_code(&err))
         }
+    }
+}
+
+/// The exit code of a failed command: 2 for every usage or input error,
+/// typed (a bad query, a locked, damaged or missing index …) or not.
+fn exit_code(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<engine::Error>() {
+        Some(
+            engine::Error::BadQuery(_)
+            | engine::Error::BadRequest(_)
+            | engine::Error::UnknownTopic { .. }
+            | engine::Error::MissingIndex { .. }
+            | engine::Error::TaxonomyMismatch { .. },
+        ) => 2,
+        Some(engine::Error::Index(
+            IndexError::Locked { .. }
+            | IndexError::VersionMismatch { .. }
+            | IndexError::Damaged { .. }
+            | IndexError::Missing { .. }
+            | IndexError::NotAnIndex { .. },
+        )) => 2,
+        None => 2,
     }
 }

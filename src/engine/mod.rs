@@ -25,14 +25,17 @@ use std::sync::OnceLock;
 use tantivy::{DocAddress, Searcher};
 
 use crate::bureaus::{BureauOptions, BureauTable, bureaus, expand_synonyms};
-use crate::index::{self, BuildOptions, IndexHandle};
+use crate::index::{self, BuildOptions, IndexError, IndexHandle};
 use crate::query::{
     self, Filters, Hit, Query, QueryError, SearchOptions, TopicBoost, TopicFilter, Within,
 };
 use crate::topics::Taxonomy;
 
+pub mod guard;
 pub mod overview;
 pub mod topic;
+
+pub use guard::guarded;
 
 pub use overview::{SectionRow, SectionScan};
 pub use topic::{TermCount, TopicHit, TopicRanking, rank_topic};
@@ -60,6 +63,10 @@ pub enum Error {
         corpus.display()
     )]
     MissingIndex { index: PathBuf, corpus: PathBuf },
+    /// The index folder is locked, from another version, damaged, missing
+    /// or not an index (see [`IndexError`]).
+    #[error(transparent)]
+    Index(#[from] IndexError),
     /// The index's topic scores come from another taxonomy.
     #[error(
         "the index at {} was scored with another topic taxonomy than {taxonomy}; run `fazhi index` to re-score it",
@@ -133,6 +140,20 @@ pub struct Engine {
     taxonomy: OnceLock<Taxonomy>,
 }
 
+/// [`index::open`], with what can be wrong with the folder as an [`Error`].
+fn open_handle(index_dir: &Path) -> anyhow::Result<IndexHandle> {
+    index::open(index_dir).map_err(lift)
+}
+
+/// An error with an [`IndexError`] inside as [`Error::Index`], so that
+/// callers match one type; any other error as it is.
+pub fn lift(err: anyhow::Error) -> anyhow::Error {
+    match err.downcast::<IndexError>() {
+        Ok(e) => Error::Index(e).into(),
+        Err(other) => other,
+    }
+}
+
 /// Bad rows of the user's metadata file, one warning line each.
 pub fn print_metadata_warnings(warnings: &[String]) {
     for w in warnings {
@@ -181,10 +202,26 @@ impl Engine {
             let _ = taxonomy.set(loaded);
         }
         Ok(Engine {
-            handle: index::open(index_dir)?,
+            handle: open_handle(index_dir)?,
             corpus: corpus.to_path_buf(),
             taxonomy_file: taxonomy_file.map(Path::to_path_buf),
             taxonomy,
+        })
+    }
+
+    /// Open the index at `index_dir`, which must exist: for an index folder
+    /// the user named (`--index`, `FAZHI_INDEX`), where building one
+    /// unasked would fill a mistyped or foreign folder.
+    pub fn open_existing(
+        index_dir: &Path,
+        corpus: &Path,
+        taxonomy_file: Option<&Path>,
+    ) -> anyhow::Result<Engine> {
+        Ok(Engine {
+            handle: open_handle(index_dir)?,
+            corpus: corpus.to_path_buf(),
+            taxonomy_file: taxonomy_file.map(Path::to_path_buf),
+            taxonomy: OnceLock::new(),
         })
     }
 

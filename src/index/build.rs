@@ -104,19 +104,6 @@ impl BuildSummary {
     }
 }
 
-/// Whether `name` is a file tantivy or fazhi writes in an index folder:
-/// `meta.json`, `.managed.json`, `.tantivy-*.lock`, fazhi's manifests and
-/// write probe, and segment files (`<32 hex digits>.<ext>`).
-fn is_index_file(name: &str) -> bool {
-    let segment = name.len() > 33
-        && name.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit)
-        && name.as_bytes()[32] == b'.';
-    segment
-        || matches!(name, "meta.json" | ".managed.json" | ".fazhi-write-test")
-        || name.starts_with(".tantivy-")
-        || (name.starts_with("fazhi-manifest-") && name.ends_with(".json"))
-}
-
 /// Delete the index files in an index folder (not the lock, and nothing that
 /// is not an index file: `--index` may point at a folder holding other files).
 fn wipe_index_files(dir: &Path) -> anyhow::Result<()> {
@@ -124,7 +111,7 @@ fn wipe_index_files(dir: &Path) -> anyhow::Result<()> {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name == lock::LOCK_FILE || !is_index_file(&name) {
+        if name == lock::LOCK_FILE || !super::folder::is_index_file(&name) {
             continue;
         }
         let path = entry.path();
@@ -141,6 +128,7 @@ fn wipe_index_files(dir: &Path) -> anyhow::Result<()> {
 pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let started = Instant::now();
     let dir = &opts.index_dir;
+    super::folder::check_target(dir)?;
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create the index folder", dir.display()))?;
     let _lock = lock::acquire(dir)?;
@@ -229,6 +217,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(writer_threads(), WRITER_MEMORY)
         .with_context(|| format!("{}: cannot open the index for writing", dir.display()))?;
+    super::folder::remove_leftovers(&writer, dir, old_info.as_ref().map(|i| i.manifest.as_str()))?;
     if full || old_info.is_none() {
         // A full build ends with one merge of everything (below); merging
         // along the way would rewrite most postings several times over.
@@ -349,15 +338,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     }
     progress.finish_and_clear();
 
-    let crawled: std::collections::HashSet<&str> =
-        files.iter().map(|f| f.rel_path.as_str()).collect();
+    // Gone, or no longer readable: either way its sections leave the index.
     for (rel_path, old) in &old_manifest {
         if !manifest.contains_key(rel_path) {
             writer.delete_term(Term::from_field_text(fields.doc_id, &old.doc_id));
             changed = true;
-            if !crawled.contains(rel_path.as_str()) {
-                summary.removed += 1;
-            }
+            summary.removed += 1;
         }
     }
 

@@ -10,7 +10,7 @@ use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use tantivy::Index;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
@@ -46,25 +46,23 @@ pub fn acquire(index_dir: &Path) -> anyhow::Result<WriterLock> {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
             let holder = holder.trim();
-            let who = if holder.is_empty() {
-                String::new()
-            } else {
-                format!(" (pid {holder})")
-            };
-            bail!(
-                "index is locked by another fazhi index{who}: {}; wait for it to finish",
-                index_dir.display()
-            );
+            return Err(super::IndexError::Locked {
+                dir: index_dir.to_path_buf(),
+                pid: (!holder.is_empty()).then(|| holder.to_string()),
+            }
+            .into());
         }
         Err(TryLockError::Error(e)) => {
             return Err(e).with_context(|| format!("{}: cannot lock the index", path.display()));
         }
     }
-    file.set_len(0)
+    // The pid only serves the message above: on a full disk, where it may
+    // not fit, the run goes on (and its clean-up may free the disk).
+    let _ = file
+        .set_len(0)
         .and_then(|()| file.seek(SeekFrom::Start(0)))
         .and_then(|_| write!(file, "{}", std::process::id()))
-        .and_then(|()| file.flush())
-        .with_context(|| format!("{}: cannot write the index lock file", path.display()))?;
+        .and_then(|()| file.flush());
     Ok(WriterLock { _file: file })
 }
 

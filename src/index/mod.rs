@@ -26,11 +26,15 @@ use crate::analysis::{EXACT_TOKENIZER, JIEBA_TOKENIZER, register_tokenizers};
 use crate::topics::{MAX_TOPICS, score_field};
 
 pub mod build;
+pub mod error;
+pub mod folder;
 pub mod lock;
 pub mod paths;
 pub mod scan;
 
 pub use build::{BuildOptions, BuildSummary, build};
+pub use error::IndexError;
+pub use folder::{damage_cause, verify};
 pub use paths::ShownPaths;
 
 /// Bumped whenever the schema or the analysis changes incompatibly.
@@ -221,17 +225,14 @@ pub fn exists(dir: &Path) -> bool {
 
 /// The error shown when an index comes from another version of fazhi.
 pub fn version_mismatch(dir: &Path, found: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "the index at {} was built by another version of fazhi ({found}, this one uses schema {SCHEMA_VERSION}); run `fazhi index --rebuild`",
-        dir.display()
-    )
+    IndexError::version_mismatch(dir, found).into()
 }
 
 /// Read the commit payload of the index in `dir`.
 pub fn read_commit_info(index: &Index, dir: &Path) -> anyhow::Result<CommitInfo> {
     let metas = index
         .load_metas()
-        .with_context(|| format!("{}: cannot read index metadata", dir.display()))?;
+        .map_err(|e| IndexError::damaged(dir, e))?;
     let Some(payload) = metas.payload else {
         if metas.segments.is_empty() {
             bail!(
@@ -263,15 +264,15 @@ pub fn never_committed(index: &Index) -> bool {
 /// Open the index in `dir` for searching, checking its version.
 pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
     if !exists(dir) {
-        bail!("no index at {}; run `fazhi index` first", dir.display());
+        folder::check_target(dir)?;
+        return Err(IndexError::Missing {
+            dir: dir.to_path_buf(),
+        }
+        .into());
     }
-    let index = lock::open_for_reading(dir).with_context(|| {
-        format!(
-            "{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)",
-            dir.display()
-        )
-    })?;
+    let index = lock::open_for_reading(dir).map_err(|e| open_error(dir, e))?;
     let info = read_commit_info(&index, dir)?;
+    folder::check_files_present(&index, dir)?;
     let (schema, mut fields) = schema();
     if index.schema() != schema {
         return Err(version_mismatch(dir, "different field layout"));
@@ -282,12 +283,7 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
-        .with_context(|| {
-            format!(
-                "{}: cannot read index (damaged? `fazhi index --rebuild` rebuilds it)",
-                dir.display()
-            )
-        })?;
+        .map_err(|e| open_error(dir, e))?;
     Ok(IndexHandle {
         dir: dir.to_path_buf(),
         index,
@@ -295,6 +291,19 @@ pub fn open(dir: &Path) -> anyhow::Result<IndexHandle> {
         reader,
         info,
     })
+}
+
+/// Why an index could not be opened: a permission problem as it is, anything
+/// else as damage (fazhi never leaves a partial commit behind).
+fn open_error(dir: &Path, err: tantivy::TantivyError) -> anyhow::Error {
+    let denied = matches!(&err, tantivy::TantivyError::OpenReadError(
+        tantivy::directory::error::OpenReadError::IoError { io_error, .. }
+    ) if io_error.kind() == std::io::ErrorKind::PermissionDenied)
+        || matches!(&err, tantivy::TantivyError::IoError(e) if e.kind() == std::io::ErrorKind::PermissionDenied);
+    if denied {
+        return anyhow::Error::new(err).context(format!("{}: cannot open index", dir.display()));
+    }
+    IndexError::damaged(dir, err).into()
 }
 
 /// Load the manifest named by a commit.
