@@ -21,6 +21,9 @@ pub struct StatsArgs {
     /// Also print the index size per component and field (for tuning).
     #[arg(long)]
     pub space: bool,
+    /// Count near-identical reposts of a report once (exact copies always are).
+    #[arg(long)]
+    pub dedup: bool,
 }
 
 /// Bytes per (component, field) over all segments, largest first.
@@ -61,6 +64,16 @@ struct Stats {
     by_province: BTreeMap<String, usize>,
     index_bytes: u64,
     index_dir: String,
+    /// Reports that are exact copies of another (not counted above), and
+    /// near-identical reposts (not counted with --dedup); `None` when the
+    /// reuse data is missing or older than the index.
+    copies: Option<CopyCounts>,
+}
+
+#[derive(Debug, Serialize)]
+struct CopyCounts {
+    exact_copies: usize,
+    reposts: usize,
 }
 
 fn dir_size(dir: &std::path::Path) -> u64 {
@@ -160,7 +173,11 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     let engine = global.engine()?;
     let handle = engine.handle();
     let searcher = handle.reader.searcher();
-    let reports = scan::reports(&searcher)?;
+    let mut reports = scan::reports(&searcher)?;
+    let copies = crate::reuse::Copies::load(handle);
+    // A report saved twice is one report (README "Text reuse").
+    let skipped = copies.skipped(args.dedup);
+    reports.retain(|id, _| !skipped.contains(id));
     if args.unknown {
         return write_unknown(&mut out, &reports, &args.format);
     }
@@ -188,13 +205,17 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     }
     let stats = Stats {
         reports: reports.len(),
-        sections: searcher.num_docs(),
+        sections: reports.values().map(|r| r.sections as u64).sum(),
         bureaus: bureaus.len(),
         provinces: by_province.keys().filter(|p| *p != "unknown").count(),
         years,
         by_province,
         index_bytes: dir_size(&handle.dir),
         index_dir: handle.dir.display().to_string(),
+        copies: copies.current.then(|| CopyCounts {
+            exact_copies: copies.exact.len(),
+            reposts: copies.reposts.len(),
+        }),
     };
     if args.format == "json" {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
@@ -216,6 +237,20 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         .map(|(p, n)| format!("{p} {n}"))
         .collect();
     writeln!(out, "by province  {}", provs.join(", "))?;
+    match &stats.copies {
+        Some(c) => writeln!(
+            out,
+            "copies    {} exact (counted once), {} near-identical reposts ({})",
+            c.exact_copies,
+            c.reposts,
+            if args.dedup {
+                "counted once"
+            } else {
+                "counted; --dedup counts them once"
+            }
+        )?,
+        None => writeln!(out, "copies    unknown; run `fazhi index`")?,
+    }
     writeln!(
         out,
         "index     {} ({:.2} MB)",

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::bureaus::{BureauOptions, BureauTable, bureaus, expand_synonyms};
+use crate::bureaus::{BureauOptions, BureauTable, bureaus_excluding, expand_synonyms};
 use crate::index::{self, BuildOptions, IndexHandle};
 use crate::query::{
     self, Filters, Hit, Query, QueryError, SearchOptions, TopicBoost, TopicFilter, Within,
@@ -129,6 +129,8 @@ pub struct Engine {
     corpus: PathBuf,
     taxonomy_file: Option<PathBuf>,
     taxonomy: OnceLock<Taxonomy>,
+    /// Also count near-identical reposts once (`--dedup`; exact copies always are).
+    dedup: bool,
 }
 
 /// Bad rows of the user's metadata file, one warning line each.
@@ -176,6 +178,7 @@ impl Engine {
                 inputs,
             })?;
             summary.print_warnings();
+            crate::reuse::update(index_dir, corpus)?;
             let _ = taxonomy.set(loaded);
         }
         Ok(Engine {
@@ -183,7 +186,20 @@ impl Engine {
             corpus: corpus.to_path_buf(),
             taxonomy_file: taxonomy_file.map(Path::to_path_buf),
             taxonomy,
+            dedup: false,
         })
+    }
+
+    /// Count near-identical reposts once too (`--dedup`).
+    pub fn with_dedup(mut self, dedup: bool) -> Engine {
+        self.dedup = dedup;
+        self
+    }
+
+    /// Doc ids of the reports the counting commands leave out: exact copies
+    /// of another report, and with `--dedup` reposts (see [`crate::reuse`]).
+    pub fn skipped_reports(&self) -> std::collections::HashSet<String> {
+        crate::reuse::Copies::load(&self.handle).skipped(self.dedup)
     }
 
     pub fn handle(&self) -> &IndexHandle {
@@ -295,7 +311,9 @@ impl Engine {
             limit: req.limit,
             snippets: req.snippets,
         };
-        bureaus(&self.handle, &query, &opts)
+        let mut skip: Vec<String> = self.skipped_reports().into_iter().collect();
+        skip.sort();
+        bureaus_excluding(&self.handle, &query, &opts, &skip)
     }
 
     /// The matches of an export, best first (ties by address): 12 bytes a

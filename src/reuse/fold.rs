@@ -90,7 +90,7 @@ pub fn shingle_hashes(chars: &[char]) -> Vec<u64> {
     let mut out = Vec::with_capacity(chars.len() + 1 - SHINGLE);
     for (i, &c) in chars.iter().enumerate() {
         if i >= SHINGLE {
-            h = h.wrapping_sub((chars[i - SHINGLE] as u64).wrapping_mul(top));
+            h = h.wrapping_sub((chars[i - SHINGLE] as u64 + 1).wrapping_mul(top));
         }
         h = h.wrapping_mul(BASE).wrapping_add(c as u64 + 1);
         if i + 1 >= SHINGLE {
@@ -164,12 +164,13 @@ mod tests {
     #[test]
     fn rolling_hash_depends_on_the_window_only() {
         let a: Vec<char> = "甲乙丙丁戊己庚辛壬癸子丑寅卯".chars().collect();
-        let b: Vec<char> = "某某乙丙丁戊己庚辛壬癸子丑".chars().collect();
+        let b: Vec<char> = "某某乙丙丁戊己庚辛壬癸子丑寅".chars().collect();
         let ha = shingle_hashes(&a);
         let hb = shingle_hashes(&b);
-        // a[1..13] == b[1..13]
-        assert_eq!(ha[1], hb[1]);
-        assert_ne!(ha[0], hb[0]);
+        // a[1..13] == b[2..14], at another position after other chars.
+        assert_eq!(a[1..13], b[2..14]);
+        assert_eq!(ha[1], hb[2]);
+        assert_ne!(ha[0], hb[1]);
         assert_eq!(shingle_hashes(&a[..SHINGLE - 1]).len(), 0);
     }
 }
