@@ -25,5 +25,6 @@ pub mod output;
 pub mod query;
 pub mod region;
 pub mod report;
+pub mod reuse;
 pub mod text;
 pub mod topics;

@@ -228,6 +228,17 @@ pub fn bureaus(
     query: &Query,
     opts: &BureauOptions,
 ) -> anyhow::Result<BureauTable> {
+    bureaus_excluding(handle, query, opts, &[])
+}
+
+/// [`bureaus`] without the sections of the reports in `skip` (doc ids):
+/// copies of another report, counted once (see the text reuse module).
+pub fn bureaus_excluding(
+    handle: &IndexHandle,
+    query: &Query,
+    opts: &BureauOptions,
+    skip: &[String],
+) -> anyhow::Result<BureauTable> {
     let searcher = handle.reader.searcher();
     let f = &handle.fields;
     // Matching needs no scores: BM25 is computed later, for the sections
@@ -235,6 +246,13 @@ pub fn bureaus(
     let mut must = vec![(Occur::Must, match_query(f, query))];
     for q in filter_queries(&searcher, f, &opts.filters)? {
         must.push((Occur::Must, q));
+    }
+    if !skip.is_empty() {
+        let terms = skip
+            .iter()
+            .map(|id| tantivy::Term::from_field_text(f.doc_id, id));
+        let skipped: Box<dyn TQuery> = Box::new(tantivy::query::TermSetQuery::new(terms));
+        must.push((Occur::MustNot, skipped));
     }
     let grouped = group(&searcher, &BooleanQuery::new(must), true)?;
     let atoms: Vec<&Atom> = query.positive_atoms().collect();

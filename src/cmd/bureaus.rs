@@ -36,6 +36,9 @@ pub struct BureausArgs {
     pub no_snippet: bool,
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Count near-identical reposts of a report once (exact copies always are).
+    #[arg(long)]
+    pub dedup: bool,
 }
 
 /// Rows printed unless `--limit` says otherwise.
@@ -51,7 +54,7 @@ pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<Outcome> {
         limit: (args.limit > 0).then_some(args.limit),
         snippets: !args.no_snippet,
     };
-    let table = global.engine()?.bureaus(&req)?;
+    let table = global.engine()?.with_dedup(args.dedup).bureaus(&req)?;
     print_rows(&table.rows, args.format)?;
     let more = table.total - table.rows.len();
     if more > 0 {

@@ -48,6 +48,11 @@ pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<Outcome> {
     if !args.quiet {
         writeln!(out, "{}", summary.describe())?;
     }
+    // Text reuse is kept beside the index, after its commit (crate::reuse).
+    let reuse = crate::reuse::update(&global.index, &global.corpus)?;
+    if !args.quiet && reuse.changed {
+        writeln!(out, "{}", reuse.describe())?;
+    }
     Ok(Outcome::Done)
 }
 

@@ -20,6 +20,7 @@ pub mod export;
 pub mod index;
 pub mod matrix;
 pub mod parse;
+pub mod reuse;
 pub mod search;
 pub mod show;
 pub mod stats;
@@ -206,6 +207,8 @@ pub enum Command {
     Bureaus(bureaus::BureausArgs),
     /// Export every hit of a query or topic to CSV, XLSX, JSON or JSONL.
     Export(export::ExportArgs),
+    /// Pairs of reports that share passages (text reuse, copies, reposts).
+    Reuse(reuse::ReuseArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -225,6 +228,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Matrix(args) => matrix::run(args, &global),
         Command::Bureaus(args) => bureaus::run(args, &global),
         Command::Export(args) => export::run(args, &global),
+        Command::Reuse(args) => reuse::run(args, &global),
     };
     let result = if uses_index {
         engine::guarded(&index_dir, run_command)

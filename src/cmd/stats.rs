@@ -22,6 +22,9 @@ pub struct StatsArgs {
     /// Also print the index size per component and field (for tuning).
     #[arg(long)]
     pub space: bool,
+    /// Count near-identical reposts of a report once (exact copies always are).
+    #[arg(long)]
+    pub dedup: bool,
 }
 
 /// Bytes per (component, field) over all segments, largest first.
@@ -67,6 +70,16 @@ struct Stats {
     by_dept: BTreeMap<String, usize>,
     index_bytes: u64,
     index_dir: String,
+    /// Reports that are exact copies of another (not counted above), and
+    /// near-identical reposts (not counted with --dedup); `None` when the
+    /// reuse data is missing or older than the index.
+    copies: Option<CopyCounts>,
+}
+
+#[derive(Debug, Serialize)]
+struct CopyCounts {
+    exact_copies: usize,
+    reposts: usize,
 }
 
 fn dir_size(dir: &std::path::Path) -> u64 {
@@ -170,6 +183,10 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     for r in reports.values_mut() {
         r.path = handle.fields.paths.show(&r.path).into_owned();
     }
+    let copies = crate::reuse::Copies::load(handle);
+    // A report saved twice is one report (README "Text reuse").
+    let skipped = copies.skipped(args.dedup);
+    reports.retain(|id, _| !skipped.contains(id));
     if args.unknown {
         return write_unknown(&mut out, &reports, &args.format);
     }
@@ -211,7 +228,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     }
     let stats = Stats {
         reports: reports.len(),
-        sections: searcher.num_docs(),
+        sections: reports.values().map(|r| r.sections as u64).sum(),
         bureaus: bureaus.len(),
         provinces: by_province.keys().filter(|p| *p != "unknown").count(),
         years,
@@ -220,6 +237,10 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         by_dept,
         index_bytes: dir_size(&handle.dir),
         index_dir: handle.dir.display().to_string(),
+        copies: copies.current.then(|| CopyCounts {
+            exact_copies: copies.exact.len(),
+            reposts: copies.reposts.len(),
+        }),
     };
     if args.format == "json" {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
@@ -261,6 +282,20 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         shown.push(format!("… {} more (-f json)", depts.len() - SHOWN_DEPTS));
     }
     writeln!(out, "by dept   {}", shown.join(", "))?;
+    match &stats.copies {
+        Some(c) => writeln!(
+            out,
+            "copies    {} exact (counted once), {} near-identical reposts ({})",
+            c.exact_copies,
+            c.reposts,
+            if args.dedup {
+                "counted once"
+            } else {
+                "counted; --dedup counts them once"
+            }
+        )?,
+        None => writeln!(out, "copies    unknown; run `fazhi index`")?,
+    }
     writeln!(
         out,
         "index     {} ({:.2} MB)",

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::bureaus::{BureauOptions, BureauTable, bureaus, expand_synonyms};
+use crate::bureaus::{BureauOptions, BureauTable, bureaus_excluding, expand_synonyms};
 use crate::index::{self, BuildOptions, IndexError, IndexHandle};
 use crate::query::{
     self, Filters, Hit, Query, QueryError, SearchOptions, TopicBoost, TopicFilter, Within,
@@ -138,6 +138,8 @@ pub struct Engine {
     corpus: PathBuf,
     taxonomy_file: Option<PathBuf>,
     taxonomy: OnceLock<Taxonomy>,
+    /// Also count near-identical reposts once (`--dedup`; exact copies always are).
+    dedup: bool,
 }
 
 /// [`index::open`], with what can be wrong with the folder as an [`Error`].
@@ -199,6 +201,7 @@ impl Engine {
                 inputs,
             })?;
             summary.print_warnings();
+            crate::reuse::update(index_dir, corpus)?;
             let _ = taxonomy.set(loaded);
         }
         Ok(Engine {
@@ -206,6 +209,7 @@ impl Engine {
             corpus: corpus.to_path_buf(),
             taxonomy_file: taxonomy_file.map(Path::to_path_buf),
             taxonomy,
+            dedup: false,
         })
     }
 
@@ -222,7 +226,20 @@ impl Engine {
             corpus: corpus.to_path_buf(),
             taxonomy_file: taxonomy_file.map(Path::to_path_buf),
             taxonomy: OnceLock::new(),
+            dedup: false,
         })
+    }
+
+    /// Count near-identical reposts once too (`--dedup`).
+    pub fn with_dedup(mut self, dedup: bool) -> Engine {
+        self.dedup = dedup;
+        self
+    }
+
+    /// Doc ids of the reports the counting commands leave out: exact copies
+    /// of another report, and with `--dedup` reposts (see [`crate::reuse`]).
+    pub fn skipped_reports(&self) -> std::collections::HashSet<String> {
+        crate::reuse::Copies::load(&self.handle).skipped(self.dedup)
     }
 
     pub fn handle(&self) -> &IndexHandle {
@@ -349,7 +366,9 @@ impl Engine {
             limit: req.limit,
             snippets: req.snippets,
         };
-        bureaus(&self.handle, &query, &opts)
+        let mut skip: Vec<String> = self.skipped_reports().into_iter().collect();
+        skip.sort();
+        bureaus_excluding(&self.handle, &query, &opts, &skip)
     }
 
     /// The matches of an export, best first (ties by address): 12 bytes a

@@ -1,0 +1,488 @@
+//! Keeping the sidecar up to date after an index commit, and deriving the
+//! corpus-wide state from it.
+//!
+//! Only reports that are new or changed (their manifest content hash
+//! differs from the sidecar's) are read, folded and fingerprinted; removed
+//! ones are dropped. The corpus-wide part — which fingerprints are
+//! formulaic, which pairs are candidates, which reports are copies — is
+//! then derived again from the stored fingerprints alone (a sort of about
+//! 350 numbers per report, no text is read), because adding one report can
+//! make a phrase formulaic for all.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tantivy::Searcher;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::fold::{SHINGLE, fingerprints, fold};
+use super::store::{self, Candidate, Derived, FORMAT_VERSION, ReportPrints};
+use crate::index::{self, lock};
+use crate::ingest::extract::{load_bytes, read_capped};
+
+/// A fingerprint found in reports of at least this many distinct bodies
+/// (`bureau_key`; a report without one is a body of its own) is formulaic.
+/// Chosen from the data (README "Text reuse"): on the bundled reports and
+/// on generated corpora, shingles of stock phrases occur in dozens to
+/// thousands of bodies, while text copied from one report to another is
+/// found in two or three.
+pub const FORMULAIC_BODIES: usize = 5;
+/// A pair is a candidate when it shares this many non-formulaic fingerprints.
+const MIN_SHARED_PRINTS: u32 = 2;
+/// Shared fingerprints on one diagonal closer than this (in chars) belong
+/// to one run (8 chars apart on average; a swapped name adds a few).
+const RUN_GAP: u32 = 64;
+/// Drift allowed along a run: inserted or deleted chars between two prints.
+const RUN_DRIFT: i64 = 16;
+/// Runs shorter than this are ignored in the estimate.
+const MIN_RUN: u32 = 40;
+/// Pairs with a smaller estimate are not kept as candidates.
+const MIN_ESTIMATE: u32 = 40;
+/// Reposts: the same body and year, and this share of fingerprints in common.
+const REPOST_JACCARD: f64 = 0.8;
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct UpdateSummary {
+    /// Reports read and fingerprinted in this run.
+    pub computed: usize,
+    /// Reports whose fingerprints were kept from the last run.
+    pub kept: usize,
+    /// Reports that could not be read (warned on stderr).
+    pub unreadable: usize,
+    pub candidates: usize,
+    pub exact_copies: usize,
+    pub reposts: usize,
+    /// False when the sidecar was already current.
+    pub changed: bool,
+    pub elapsed: Duration,
+}
+
+impl UpdateSummary {
+    /// One line for `fazhi index`.
+    pub fn describe(&self) -> String {
+        format!(
+            "reuse: {} reports fingerprinted, {} kept; {} candidate pairs, {} exact copies, {} reposts — {:.2} s",
+            self.computed,
+            self.kept,
+            self.candidates,
+            self.exact_copies,
+            self.reposts,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Whether the sidecar matches the index's current commit.
+pub fn is_current(index_dir: &Path) -> bool {
+    let Ok(handle) = index::open(index_dir) else {
+        return false;
+    };
+    store::read_derived(index_dir).is_some_and(|d| d.manifest == handle.info.manifest)
+}
+
+/// Bring `INDEX/reuse/` up to date with the index's current commit,
+/// reading new and changed reports from `corpus`. Holds the index's
+/// writer lock, so it never runs beside `fazhi index`.
+pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> {
+    let started = Instant::now();
+    let _lock = lock::acquire(index_dir)?;
+    let handle = index::open(index_dir)?;
+    let mut summary = UpdateSummary::default();
+    if store::read_derived(index_dir).is_some_and(|d| d.manifest == handle.info.manifest) {
+        return Ok(summary);
+    }
+    let manifest = index::read_manifest(index_dir, &handle.info)?;
+    let mut old: HashMap<String, ReportPrints> = store::read_reports(index_dir)?
+        .into_iter()
+        .map(|r| (r.doc_id.clone(), r))
+        .collect();
+    let mut reports: Vec<Option<ReportPrints>> = Vec::with_capacity(manifest.len());
+    let mut todo = Vec::new();
+    for (rel_path, entry) in &manifest {
+        match old.remove(&entry.doc_id) {
+            Some(r) if r.content_hash == entry.content_hash && r.rel_path == *rel_path => {
+                reports.push(Some(r));
+                summary.kept += 1;
+            }
+            _ => {
+                todo.push((reports.len(), rel_path, entry));
+                reports.push(None);
+            }
+        }
+    }
+    let computed = compute_parallel(&todo, |(_, rel_path, entry)| {
+        let path = corpus.join(rel_path);
+        let bytes = read_capped(&path).map_err(|e| e.to_string())?;
+        let loaded = load_bytes(&path, &bytes).map_err(|e| e.to_string())?;
+        Ok(report_prints(
+            &entry.doc_id,
+            rel_path,
+            &entry.content_hash,
+            &bytes,
+            &loaded.text,
+        ))
+    });
+    for ((slot, _, _), result) in todo.iter().zip(computed) {
+        match result {
+            Ok(r) => {
+                reports[*slot] = Some(r);
+                summary.computed += 1;
+            }
+            Err(e) => {
+                eprintln!("fazhi: warning: reuse: {e}");
+                summary.unreadable += 1;
+            }
+        }
+    }
+    let reports: Vec<ReportPrints> = reports.into_iter().flatten().collect();
+    let bodies = report_bodies(&handle.reader.searcher())?;
+    let mut derived = derive(&reports, &bodies);
+    derived.manifest = handle.info.manifest.clone();
+    store::write_reports(index_dir, &reports)?;
+    store::write_derived(index_dir, &derived)?;
+    summary.candidates = derived.candidates.len();
+    summary.exact_copies = derived.exact_copies.len();
+    summary.reposts = derived.reposts.len();
+    summary.changed = true;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Fold and fingerprint one report's text.
+pub fn report_prints(
+    doc_id: &str,
+    rel_path: &str,
+    content_hash: &str,
+    bytes: &[u8],
+    text: &str,
+) -> ReportPrints {
+    let folded = fold(text);
+    ReportPrints {
+        doc_id: doc_id.to_string(),
+        rel_path: rel_path.to_string(),
+        content_hash: content_hash.to_string(),
+        bytes_hash: xxh3_64(bytes),
+        exact_hash: folded.exact_hash,
+        chars: folded.chars.len() as u32,
+        prints: fingerprints(&folded.chars),
+    }
+}
+
+/// `work` over `items` on all cores, results in input order.
+fn compute_parallel<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> Result<R, String> + Sync,
+) -> Vec<Result<R, String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    if items.len() < 2 || threads == 1 {
+        return items.iter().map(&work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut out: Vec<Option<Result<R, String>>> = (0..items.len()).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, work(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for w in workers {
+            for (i, r) in w.join().unwrap_or_default() {
+                out[i] = Some(r);
+            }
+        }
+    });
+    out.into_iter()
+        .map(|r| r.unwrap_or_else(|| Err("internal error while fingerprinting".into())))
+        .collect()
+}
+
+/// The body (`bureau_key`) and report year of every indexed report, by doc id.
+pub type Bodies = HashMap<String, (Option<String>, Option<u64>)>;
+
+/// Every term of a string column, by ordinal, in one pass over its
+/// dictionary (one lookup per ordinal would decode a block each time).
+fn column_terms(col: &tantivy::columnar::StrColumn) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(col.num_terms());
+    let mut stream = col.dictionary().stream()?;
+    while stream.advance() {
+        out.push(String::from_utf8_lossy(stream.key()).into_owned());
+    }
+    Ok(out)
+}
+
+/// Read [`Bodies`] from the fast fields (the first section of each report).
+pub fn report_bodies(searcher: &Searcher) -> anyhow::Result<Bodies> {
+    let mut out = Bodies::new();
+    for segment in searcher.segment_readers() {
+        let ff = segment.fast_fields();
+        let Some(doc_id) = ff.str("doc_id")? else {
+            continue;
+        };
+        let key = ff.str("bureau_key")?;
+        let key_terms = match &key {
+            Some(col) => column_terms(col)?,
+            None => Vec::new(),
+        };
+        let year = ff.u64("report_year").ok();
+        let mut first = vec![u32::MAX; doc_id.num_terms()];
+        for doc in segment.doc_ids_alive() {
+            if let Some(ord) = doc_id.ords().first(doc) {
+                let f = &mut first[ord as usize];
+                *f = (*f).min(doc);
+            }
+        }
+        for (id, &doc) in column_terms(&doc_id)?.into_iter().zip(&first) {
+            if doc == u32::MAX || out.contains_key(&id) {
+                continue;
+            }
+            let bureau_key = key
+                .as_ref()
+                .and_then(|col| col.ords().first(doc))
+                .and_then(|o| key_terms.get(o as usize).cloned());
+            let report_year = year.as_ref().and_then(|c| c.first(doc));
+            out.insert(id, (bureau_key, report_year));
+        }
+    }
+    Ok(out)
+}
+
+/// Derive the corpus-wide state from every report's fingerprints.
+pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
+    // Body number per report: its bureau_key's, or one of its own.
+    let mut body_numbers: HashMap<&str, u32> = HashMap::new();
+    let body: Vec<u32> = reports
+        .iter()
+        .enumerate()
+        .map(
+            |(i, r)| match bodies.get(&r.doc_id).and_then(|b| b.0.as_deref()) {
+                Some(key) => {
+                    let next = body_numbers.len() as u32;
+                    *body_numbers.entry(key).or_insert(next)
+                }
+                None => u32::MAX - i as u32,
+            },
+        )
+        .collect();
+    let year = |i: usize| bodies.get(&reports[i].doc_id).and_then(|b| b.1);
+
+    // Exact copies: the first report (by path) of a group is the original.
+    let mut by_exact: HashMap<u64, usize> = HashMap::new();
+    let mut exact_of: Vec<Option<usize>> = vec![None; reports.len()];
+    for (i, r) in reports.iter().enumerate() {
+        if r.chars == 0 {
+            continue;
+        }
+        match by_exact.get(&r.exact_hash) {
+            Some(&first) => exact_of[i] = Some(first),
+            None => {
+                by_exact.insert(r.exact_hash, i);
+            }
+        }
+    }
+
+    // Postings (fingerprint, report), sorted; exact copies stand for their
+    // original (a report saved twice is one body's text once).
+    let mut postings: Vec<u64> = Vec::with_capacity(reports.iter().map(|r| r.prints.len()).sum());
+    for (i, r) in reports.iter().enumerate() {
+        if exact_of[i].is_some() {
+            continue;
+        }
+        postings.extend(
+            r.prints
+                .iter()
+                .map(|(f, _)| (u64::from(*f) << 32) | i as u64),
+        );
+    }
+    postings.sort_unstable();
+
+    let mut formulaic = Vec::new();
+    let mut shared: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut group_bodies: Vec<u32> = Vec::new();
+    let mut start = 0;
+    while start < postings.len() {
+        let fp = postings[start] >> 32;
+        let mut end = start + 1;
+        while end < postings.len() && postings[end] >> 32 == fp {
+            end += 1;
+        }
+        let docs = &postings[start..end];
+        group_bodies.clear();
+        group_bodies.extend(docs.iter().map(|p| body[(*p & 0xffff_ffff) as usize]));
+        group_bodies.sort_unstable();
+        group_bodies.dedup();
+        if group_bodies.len() >= FORMULAIC_BODIES {
+            formulaic.push(fp as u32);
+        } else if docs.len() > 1 {
+            for (x, a) in docs.iter().enumerate() {
+                for b in &docs[x + 1..] {
+                    let key = ((*a & 0xffff_ffff) as u32, (*b & 0xffff_ffff) as u32);
+                    *shared.entry(key).or_default() += 1;
+                }
+            }
+        }
+        start = end;
+    }
+
+    let mut candidates: Vec<Candidate> = shared
+        .into_iter()
+        .filter(|(_, n)| *n >= MIN_SHARED_PRINTS)
+        .filter_map(|((a, b), _)| {
+            let estimate = estimate_shared(
+                &reports[a as usize].prints,
+                &reports[b as usize].prints,
+                &formulaic,
+            );
+            (estimate >= MIN_ESTIMATE).then_some(Candidate { a, b, estimate })
+        })
+        .collect();
+    // Exact copies pair with their original (and share all its pairs, found
+    // through it).
+    for (i, of) in exact_of.iter().enumerate() {
+        if let Some(first) = of {
+            candidates.push(Candidate {
+                a: *first as u32,
+                b: i as u32,
+                estimate: reports[i].chars,
+            });
+        }
+    }
+    candidates.sort_unstable_by(|x, y| {
+        y.estimate
+            .cmp(&x.estimate)
+            .then((x.a, x.b).cmp(&(y.a, y.b)))
+    });
+
+    // Reposts: near-identical text of the same body and year.
+    let mut repost_of: Vec<usize> = (0..reports.len()).collect();
+    fn root(of: &mut [usize], mut i: usize) -> usize {
+        while of[i] != i {
+            of[i] = of[of[i]];
+            i = of[i];
+        }
+        i
+    }
+    for c in &candidates {
+        let (a, b) = (c.a as usize, c.b as usize);
+        if exact_of[b] == Some(a) {
+            continue;
+        }
+        let same_body = body[a] == body[b] || body[a] > u32::MAX / 2 || body[b] > u32::MAX / 2;
+        let same_year = match (year(a), year(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        };
+        if same_body
+            && same_year
+            && jaccard(&reports[a].prints, &reports[b].prints) >= REPOST_JACCARD
+        {
+            let (ra, rb) = (root(&mut repost_of, a), root(&mut repost_of, b));
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            repost_of[hi] = lo;
+        }
+    }
+    let mut reposts = Vec::new();
+    for i in 0..reports.len() {
+        let r = root(&mut repost_of, i);
+        if r != i {
+            reposts.push((reports[i].doc_id.clone(), reports[r].doc_id.clone()));
+        }
+    }
+    let exact_copies = exact_of
+        .iter()
+        .enumerate()
+        .filter_map(|(i, of)| of.map(|f| (reports[i].doc_id.clone(), reports[f].doc_id.clone())))
+        .collect();
+
+    Derived {
+        version: FORMAT_VERSION,
+        manifest: String::new(),
+        reports: reports.iter().map(|r| r.doc_id.clone()).collect(),
+        paths: reports.iter().map(|r| r.rel_path.clone()).collect(),
+        chars: reports.iter().map(|r| r.chars).collect(),
+        bytes_hashes: reports.iter().map(|r| r.bytes_hash).collect(),
+        formulaic,
+        candidates,
+        exact_copies,
+        reposts,
+    }
+}
+
+/// Share of fingerprints two reports have in common (of their union).
+fn jaccard(a: &[(u32, u32)], b: &[(u32, u32)]) -> f64 {
+    let common = shared_prints(a, b).count();
+    let union = a.len() + b.len() - common;
+    if union == 0 {
+        return 0.0;
+    }
+    common as f64 / union as f64
+}
+
+/// `(position in a, position in b, fingerprint)` of the fingerprints both have.
+fn shared_prints<'a>(
+    a: &'a [(u32, u32)],
+    b: &'a [(u32, u32)],
+) -> impl Iterator<Item = (u32, u32, u32)> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let hit = (a[i].1, b[j].1, a[i].0);
+                    i += 1;
+                    j += 1;
+                    return Some(hit);
+                }
+            }
+        }
+        None
+    })
+}
+
+/// Estimated shared chars of two reports: the shared fingerprints, in the
+/// order of `a`, chained into runs that keep to one diagonal; a run counts
+/// when it is long enough and holds at least one fingerprint that is not
+/// formulaic (a run of stock phrases alone is not reuse).
+pub fn estimate_shared(a: &[(u32, u32)], b: &[(u32, u32)], formulaic: &[u32]) -> u32 {
+    let mut hits: Vec<(u32, u32, bool)> = shared_prints(a, b)
+        .map(|(pa, pb, f)| (pa, pb, formulaic.binary_search(&f).is_err()))
+        .collect();
+    hits.sort_unstable();
+    let mut total = 0;
+    let mut run: Option<(u32, u32, u32, bool)> = None; // (first a, last a, last b, has own text)
+    let close = |run: Option<(u32, u32, u32, bool)>| match run {
+        Some((first, last, _, own)) if own && last - first + SHINGLE as u32 >= MIN_RUN => {
+            last - first + SHINGLE as u32
+        }
+        _ => 0,
+    };
+    for (pa, pb, own) in hits {
+        run = match run {
+            Some((first, last, lb, o))
+                if pa - last <= RUN_GAP
+                    && pb > lb
+                    && ((pb as i64 - lb as i64) - (pa as i64 - last as i64)).abs() <= RUN_DRIFT =>
+            {
+                Some((first, pa, pb, o || own))
+            }
+            other => {
+                total += close(other);
+                Some((pa, pa, pb, own))
+            }
+        };
+    }
+    total + close(run)
+}
