@@ -580,3 +580,186 @@ pub fn filter_query(
         Box::new(BooleanQuery::new(clauses))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_forms() {
+        let one = Ok((Some(2021), Some(2021)));
+        for s in [
+            "2021",
+            " 2021 ",
+            "2021年",
+            "2021年度",
+            "２０２１年",
+            "2021..2021",
+        ] {
+            assert_eq!(parse_years(s), one, "{s}");
+        }
+        let range = Ok((Some(2020), Some(2023)));
+        for s in [
+            "2020-2023",
+            "2020..2023",
+            "2020年-2023年",
+            "2020年度-2023年度",
+            "2020–2023",
+            "2020—2023",
+            "2020~2023",
+            "2020至2023",
+            "2020到2023",
+            "２０２０－２０２３",
+        ] {
+            assert_eq!(parse_years(s), range, "{s}");
+        }
+        assert_eq!(parse_years("2020.."), Ok((Some(2020), None)));
+        assert_eq!(parse_years("2020-"), Ok((Some(2020), None)));
+        assert_eq!(parse_years("..2023"), Ok((None, Some(2023))));
+        assert_eq!(parse_years("-2023"), Ok((None, Some(2023))));
+        for bad in [
+            "",
+            "-",
+            "..",
+            "2023-2020",
+            "1900",
+            "20211",
+            "2021年年",
+            "二〇二一",
+        ] {
+            assert!(parse_years(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes_at_their_level() {
+        assert_eq!(code_level("33"), Some((Level::Province, "33".into())));
+        assert_eq!(code_level("330000"), Some((Level::Province, "33".into())));
+        assert_eq!(code_level("621000"), Some((Level::City, "6210".into())));
+        assert_eq!(code_level("6210"), Some((Level::City, "6210".into())));
+        assert_eq!(code_level("621026"), Some((Level::County, "621026".into())));
+        assert_eq!(code_level("3"), None);
+        assert_eq!(code_level("621026001"), None);
+        assert_eq!(as_code("３３"), Some("33".into()));
+        assert_eq!(as_code("33a"), None);
+    }
+
+    fn flag(level: Level) -> PlaceFlag {
+        // The fields are not used by `resolve_place`.
+        let (_, f) = crate::index::schema();
+        PlaceFlag {
+            flag: "x",
+            level,
+            name: f.province,
+            code: f.province_code,
+        }
+    }
+
+    fn names(m: Result<PlaceMatch, FilterError>) -> Vec<String> {
+        match m {
+            Ok(PlaceMatch::Names(n)) => n,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_resolve_exactly_then_by_short_form_then_by_part() {
+        let p = flag(Level::Province);
+        assert_eq!(names(resolve_place(&p, "浙江省", &[])), ["浙江省"]);
+        assert_eq!(names(resolve_place(&p, "浙江", &[])), ["浙江省"]);
+        assert_eq!(names(resolve_place(&p, "内蒙古", &[])), ["内蒙古自治区"]);
+        let c = flag(Level::City);
+        assert_eq!(names(resolve_place(&c, "长春", &[])), ["长春市"]);
+        assert_eq!(names(resolve_place(&c, "北京", &[])), ["北京市"]);
+        let k = flag(Level::County);
+        // 宁县 exactly, not 肃宁县 or 永宁县 which contain it.
+        assert_eq!(names(resolve_place(&k, "宁县", &[])), ["宁县"]);
+        // A name only the index has (from a metadata file) is a candidate too.
+        let indexed = ["某某新区".to_string()];
+        assert_eq!(names(resolve_place(&k, "某某新区", &indexed)), ["某某新区"]);
+    }
+
+    #[test]
+    fn codes_resolve_or_fail_naming_the_flag_to_use() {
+        let p = flag(Level::Province);
+        assert_eq!(
+            resolve_place(&p, "330000", &[]),
+            Ok(PlaceMatch::Code("33".into()))
+        );
+        let err = resolve_place(&p, "99", &[]).unwrap_err().0;
+        assert!(err.contains("no province has GB/T 2260 code 99"), "{err}");
+        assert!(err.contains("浙江省 (33)"), "{err}");
+        let err = resolve_place(&p, "621000", &[]).unwrap_err().0;
+        assert!(err.contains("use --city 621000"), "{err}");
+        let c = flag(Level::City);
+        assert_eq!(
+            resolve_place(&c, "621000", &[]),
+            Ok(PlaceMatch::Code("6210".into()))
+        );
+        assert!(resolve_place(&c, "9999", &[]).is_err());
+    }
+
+    #[test]
+    fn a_part_of_several_names_is_ambiguous() {
+        let err = resolve_place(&flag(Level::Province), "江", &[])
+            .unwrap_err()
+            .0;
+        for name in ["江苏省 (32)", "江西省 (36)", "黑龙江省 (23)", "ambiguous"] {
+            assert!(err.contains(name), "{err}");
+        }
+        let err = resolve_place(&flag(Level::County), "城", &[])
+            .unwrap_err()
+            .0;
+        assert!(err.contains("more"), "a long list is cut: {err}");
+        let err = resolve_place(&flag(Level::City), "火星", &[])
+            .unwrap_err()
+            .0;
+        assert!(err.contains("no city is named or contains '火星'"), "{err}");
+    }
+
+    #[test]
+    fn levels_and_departments_of_keys() {
+        assert_eq!(AdminLevel::of_key("00/司法部"), Some(AdminLevel::National));
+        assert_eq!(AdminLevel::of_key("33/司法厅"), Some(AdminLevel::Province));
+        assert_eq!(AdminLevel::of_key("6210/教育局"), Some(AdminLevel::City));
+        assert_eq!(
+            AdminLevel::of_key("621026/公安局"),
+            Some(AdminLevel::County)
+        );
+        assert_eq!(
+            AdminLevel::of_key("621026101/人民政府"),
+            Some(AdminLevel::Township)
+        );
+        assert_eq!(AdminLevel::of_key("?/鼓楼区人民政府"), None);
+        assert_eq!(AdminLevel::of_key("nonsense"), None);
+        assert_eq!(key_department("6210/教育局"), Some("教育局"));
+        assert_eq!(key_department("6210/"), None);
+        for level in AdminLevel::ALL {
+            assert_eq!(AdminLevel::parse(level.as_str()), Ok(level));
+        }
+        assert_eq!(AdminLevel::parse("省级"), Ok(AdminLevel::Province));
+        assert_eq!(AdminLevel::parse(" City "), Ok(AdminLevel::City));
+        assert!(AdminLevel::parse("galaxy").is_err());
+    }
+
+    #[test]
+    fn alias_spellings_name_their_department_type() {
+        assert!(departments_named("人社").contains(&"人力资源和社会保障局".to_string()));
+        assert!(departments_named("火星").is_empty());
+    }
+
+    #[test]
+    fn a_topic_filter_admits_only_touching_sections() {
+        let t = TopicFilter {
+            slot: 0,
+            min_score: 0.0,
+        };
+        assert!(!t.admits(0.0));
+        assert!(t.admits(0.1));
+        let t = TopicFilter {
+            slot: 0,
+            min_score: 6.0,
+        };
+        assert!(!t.admits(5.9) && t.admits(6.0));
+    }
+}
