@@ -1,10 +1,13 @@
 //! Text analysis: the matching normalisation and the two tokenizers.
 //!
 //! Matching contract (index and query alike): text is compared after NFKC
-//! folding, Latin lower-casing, and removal of whitespace, punctuation, symbols
-//! and control characters (Unicode categories Z*, P*, S*, C*). So 双随机一公开
-//! finds 双随机、一公开, and half- and full-width forms are equal. Displayed
-//! text always stays original; [`normalize_with_offsets`] maps back to it.
+//! folding, Latin lower-casing, traditional → simplified script (character
+//! by character, [`crate::text::script`]), and removal of whitespace,
+//! punctuation, symbols and control characters (Unicode categories Z*, P*, S*,
+//! C*). So 双随机一公开 finds 双随机、一公开, half- and full-width forms are
+//! equal, and 法治政府建设 finds 法治政府建設. Every step maps one character
+//! to zero or more, never several to one, so displayed text always stays
+//! original; [`normalize_with_offsets`] maps back to it.
 //!
 //! Two tokenizers feed the index:
 //! - [`ExactTokenizer`] emits overlapping character bigrams of the normalised
@@ -23,6 +26,8 @@ use tantivy_jieba::jieba_rs::{Jieba, TokenizeMode};
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
+use crate::text::script::simplify_char;
+
 /// The domain dictionary shipped with fazhi: one term per line, `#` comments.
 pub const DOMAIN_DICTIONARY: &str = include_str!("../data/dict.txt");
 
@@ -38,7 +43,7 @@ pub fn fold_char(c: char, mut push: impl FnMut(char)) {
     // Fast paths: CJK ideographs and ASCII cover almost all of the text,
     // and Chinese punctuation most of the rest.
     if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-        push(c);
+        push(simplify_char(c));
         return;
     }
     if c.is_ascii() {
@@ -77,13 +82,14 @@ fn is_dropped_punctuation(c: char) -> bool {
 }
 
 /// The general case of [`fold_char`]: NFKC, drop what [`keeps`] rejects,
-/// lower-case.
+/// lower-case, simplify (NFKC turns compatibility ideographs such as U+F9D1
+/// into unified ones, which may be traditional).
 fn fold_slow(c: char, mut push: impl FnMut(char)) {
     let mut buf = [0u8; 4];
     for d in c.encode_utf8(&mut buf).nfkc() {
         if keeps(d) {
             for l in d.to_lowercase() {
-                push(l);
+                push(simplify_char(l));
             }
         }
     }
@@ -101,11 +107,46 @@ fn keeps(c: char) -> bool {
     ) && !c.is_whitespace()
 }
 
-/// Normalise text for matching (see the module docs for the contract).
+/// Separates the runs of one section's text — its report's title (on the
+/// section the title stands over), its heading, its body — in the strings
+/// handed to the exact tokenizer and to the snippet and `--within` code: no
+/// match spans it. A Unicode noncharacter (reserved for a program's internal
+/// use), so no text to display is meant to hold one.
+pub const RUN_SEPARATOR: char = '\u{fdd0}';
+
+/// What [`RUN_SEPARATOR`] becomes in normalised text: a char that no
+/// normalised query string holds, so `contains` never matches across it.
+pub const RUN_BARRIER: char = '\0';
+
+/// The runs joined with [`RUN_SEPARATOR`], empty ones left out.
+pub fn join_runs<'a>(runs: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for run in runs.into_iter().filter(|r| !r.is_empty()) {
+        if !out.is_empty() {
+            out.push(RUN_SEPARATOR);
+        }
+        out.push_str(run);
+    }
+    out
+}
+
+/// [`fold_char`], with a [`RUN_SEPARATOR`] kept as a [`RUN_BARRIER`].
+#[inline]
+pub fn fold_text_char(c: char, push: impl FnMut(char)) {
+    if c == RUN_SEPARATOR {
+        let mut push = push;
+        push(RUN_BARRIER);
+    } else {
+        fold_char(c, push);
+    }
+}
+
+/// Normalise text for matching (see the module docs for the contract); run
+/// separators become [`RUN_BARRIER`]s.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        fold_char(c, |d| out.push(d));
+        fold_text_char(c, |d| out.push(d));
     }
     out
 }
@@ -117,7 +158,7 @@ pub fn normalize_with_offsets(text: &str) -> (Vec<char>, Vec<(usize, usize)>) {
     let mut offsets = Vec::with_capacity(text.len() / 3);
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        fold_char(c, |d| {
+        fold_text_char(c, |d| {
             chars.push(d);
             offsets.push((i, end));
         });
@@ -128,13 +169,15 @@ pub fn normalize_with_offsets(text: &str) -> (Vec<char>, Vec<(usize, usize)>) {
 /// Whether a string contains at least one CJK ideograph or other letter/digit
 /// that survives normalisation.
 pub fn has_searchable_chars(text: &str) -> bool {
-    !normalize(text).is_empty()
+    normalize(text).chars().any(|c| c != RUN_BARRIER)
 }
 
 // ---------------------------------------------------------------------------
 // Exact (bigram) tokenizer
 
-/// Overlapping bigrams of the normalised text; see the module docs.
+/// Overlapping bigrams of the normalised text; see the module docs. At a
+/// [`RUN_SEPARATOR`] the bigrams stop (the run's last char is a token alone)
+/// and one position is skipped, so no phrase query matches across it.
 #[derive(Clone, Default)]
 pub struct ExactTokenizer;
 
@@ -151,7 +194,7 @@ impl Tokenizer for ExactTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ExactTokenStream {
         let mut chars = Vec::with_capacity(text.len() / 3 + 1);
         for c in text.chars() {
-            fold_char(c, |d| chars.push(d));
+            fold_text_char(c, |d| chars.push(d));
         }
         ExactTokenStream {
             chars,
@@ -163,14 +206,17 @@ impl Tokenizer for ExactTokenizer {
 
 impl TokenStream for ExactTokenStream {
     fn advance(&mut self) -> bool {
-        let i = self.next;
+        let mut i = self.next;
+        while self.chars.get(i) == Some(&RUN_BARRIER) {
+            i += 1;
+        }
         if i >= self.chars.len() {
             return false;
         }
-        self.next += 1;
+        self.next = i + 1;
         self.token.text.clear();
         self.token.text.push(self.chars[i]);
-        if let Some(&c) = self.chars.get(i + 1) {
+        if let Some(&c) = self.chars.get(i + 1).filter(|&&c| c != RUN_BARRIER) {
             self.token.text.push(c);
         }
         self.token.position = i;
@@ -195,7 +241,10 @@ impl TokenStream for ExactTokenStream {
 /// odd), halving the phrase length. A one-char string returns that char alone,
 /// to be matched as a term prefix. Empty when nothing survives normalisation.
 pub fn exact_query_terms(query: &str) -> Vec<(usize, String)> {
-    let chars: Vec<char> = normalize(query).chars().collect();
+    let chars: Vec<char> = normalize(query)
+        .chars()
+        .filter(|&c| c != RUN_BARRIER)
+        .collect();
     match chars.len() {
         0 => Vec::new(),
         1 => vec![(0, chars[0].to_string())],
@@ -255,9 +304,12 @@ impl JiebaTokenizer {
 
 /// Token stream of [`JiebaTokenizer`]: jieba segments the text eagerly (it
 /// must see whole sentences); each word is normalised into one reused token
-/// as the stream advances, so indexing allocates no string per token.
+/// as the stream advances, so indexing allocates no string per token. Text
+/// holding traditional characters is segmented in its simplified form (jieba's
+/// dictionary is simplified); the words are byte ranges of what was segmented.
 pub struct JiebaTokenStream<'a> {
-    words: std::vec::IntoIter<tantivy_jieba::jieba_rs::Token<'a>>,
+    source: std::borrow::Cow<'a, str>,
+    words: std::vec::IntoIter<(usize, usize)>,
     token: Token,
     position: usize,
 }
@@ -266,8 +318,19 @@ impl Tokenizer for JiebaTokenizer {
     type TokenStream<'a> = JiebaTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaTokenStream<'a> {
+        let source = if crate::text::script::has_traditional(text) {
+            std::borrow::Cow::Owned(crate::text::script::simplify(text))
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        let words: Vec<(usize, usize)> = JIEBA
+            .tokenize(&source, self.mode, true)
+            .into_iter()
+            .map(|w| (w.byte_start, w.byte_end))
+            .collect();
         JiebaTokenStream {
-            words: JIEBA.tokenize(text, self.mode, true).into_iter(),
+            source,
+            words: words.into_iter(),
             token: Token::default(),
             position: 0,
         }
@@ -276,16 +339,16 @@ impl Tokenizer for JiebaTokenizer {
 
 impl TokenStream for JiebaTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        for word in self.words.by_ref() {
+        for (start, end) in self.words.by_ref() {
             self.token.text.clear();
-            for c in word.word.chars() {
+            for c in self.source[start..end].chars() {
                 fold_char(c, |d| self.token.text.push(d));
             }
             if self.token.text.is_empty() {
                 continue; // punctuation and spaces
             }
-            self.token.offset_from = word.byte_start;
-            self.token.offset_to = word.byte_end;
+            self.token.offset_from = start;
+            self.token.offset_to = end;
             self.token.position = self.position;
             self.token.position_length = 1;
             self.position += 1;
@@ -371,6 +434,43 @@ mod tests {
             ]
         );
         assert!(tokens(ExactTokenizer, "、，。 ").is_empty());
+    }
+
+    #[test]
+    fn traditional_script_folds_one_char_to_one() {
+        assert_eq!(normalize("法治政府建設"), "法治政府建设");
+        assert_eq!(normalize("湘潭縣衛生健康局"), "湘潭县卫生健康局");
+        let text = "關於2021年度法治政府建設";
+        let (chars, offsets) = normalize_with_offsets(text);
+        assert_eq!(chars.iter().collect::<String>(), "关于2021年度法治政府建设");
+        let (s, e) = offsets[chars.len() - 1];
+        assert_eq!(&text[s..e], "設");
+        // Jieba segments the simplified form: the same words either way.
+        let words = |t: &str| -> Vec<String> {
+            tokens(JiebaTokenizer::for_indexing(), t)
+                .into_iter()
+                .map(|(_, w)| w)
+                .collect()
+        };
+        assert_eq!(words("推進法治政府建設"), words("推进法治政府建设"));
+    }
+
+    #[test]
+    fn runs_are_never_joined() {
+        let text = join_runs(["法治", "", "政府"]);
+        assert_eq!(text, format!("法治{RUN_SEPARATOR}政府"));
+        assert_eq!(
+            tokens(ExactTokenizer, &text),
+            vec![
+                (0, "法治".to_string()),
+                (1, "治".to_string()),
+                (3, "政府".to_string()),
+                (4, "府".to_string())
+            ]
+        );
+        assert!(!normalize(&text).contains("治政"));
+        assert!(normalize(&text).contains("法治"));
+        assert!(!has_searchable_chars(&RUN_SEPARATOR.to_string()));
     }
 
     #[test]

@@ -75,8 +75,8 @@ use tantivy::{DocAddress, DocSet, Score, Searcher};
 use crate::analysis::normalize;
 use crate::index::IndexHandle;
 use crate::query::{
-    Atom, Clause, Filters, Query, SNIPPET_WIDTH, filter_queries, filter_query, full_query,
-    map_sections, match_query, snippet,
+    Atom, Filters, Query, SNIPPET_WIDTH, filter_queries, filter_query, full_query, map_sections,
+    match_query, section_snippet,
 };
 
 mod group;
@@ -167,22 +167,7 @@ pub fn expand_synonyms(query: &Query, synonyms_of: impl Fn(&str) -> Vec<String>)
         }
         out
     };
-    let mut clauses = Vec::new();
-    for clause in &query.clauses {
-        match clause {
-            Clause::Any(atoms) => {
-                let mut group: Vec<Atom> = Vec::new();
-                for a in atoms.iter().flat_map(variants) {
-                    if !group.iter().any(|g| g.normalized == a.normalized) {
-                        group.push(a);
-                    }
-                }
-                clauses.push(Clause::Any(group));
-            }
-            Clause::Not(atom) => clauses.extend(variants(atom).into_iter().map(Clause::Not)),
-        }
-    }
-    Query { clauses }
+    query.map_atoms(&variants)
 }
 
 /// Settings of [`bureaus`].
@@ -340,7 +325,7 @@ pub fn bureaus_excluding(
     wanted.sort_unstable();
     let addrs: Vec<DocAddress> = wanted.iter().map(|&(addr, _)| addr).collect();
     let snippets = map_sections(&searcher, f, &addrs, |k, s| {
-        let snip = snippet(&s.text(), &needles, SNIPPET_WIDTH);
+        let snip = section_snippet(&s, &needles, SNIPPET_WIDTH);
         (wanted[k].1, snip, s.path, s.line_start)
     })?;
     for (i, snip, path, line) in snippets {
@@ -458,6 +443,7 @@ mod tests {
     use super::group::{BureauCollector, Grouped, collect_range, group_split};
     use super::mentions::self_overlapping;
     use super::*;
+    use crate::query::Expr;
     use crate::query::parse::parse;
     use tantivy::collector::{Collector, SegmentCollector};
     use tantivy::schema::Term;
@@ -706,18 +692,25 @@ mod tests {
             _ => vec![t.to_string()],
         };
         let q = expand_synonyms(&parse("合法性审查 OR 法制审核 普法 -宪法").unwrap(), syn);
-        let texts = |c: &Clause| match c {
-            Clause::Any(a) => a.iter().map(|a| a.text.clone()).collect::<Vec<_>>(),
-            Clause::Not(a) => vec![format!("-{}", a.text)],
+        fn texts(e: &Expr) -> Vec<String> {
+            match e {
+                Expr::Atom(a) => vec![a.text.clone()],
+                Expr::Any(parts) => parts.iter().flat_map(texts).collect(),
+                Expr::Not(inner) => texts(inner).iter().map(|t| format!("-{t}")).collect(),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        let Expr::All(parts) = &q.expr else {
+            panic!("{q:?}")
         };
-        let got: Vec<Vec<String>> = q.clauses.iter().map(texts).collect();
+        let got: Vec<Vec<String>> = parts.iter().map(texts).collect();
+        // 憲法 folds to 宪法: one exclusion.
         assert_eq!(
             got,
             vec![
                 vec!["合法性审查", "合法性审核", "法制审核"],
                 vec!["普法"],
                 vec!["-宪法"],
-                vec!["-憲法"],
             ]
         );
     }

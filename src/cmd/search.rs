@@ -16,6 +16,18 @@ pub enum WithinArg {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Query language (a term matches as the string typed; punctuation, spaces, width and
+traditional/simplified script do not matter; no match spans title, heading and body):
+  法律顾问 合法性审查              both (AND; also `AND`, or `，` `；` between terms)
+  法律顾问 OR 公职律师              either (also `ＯＲ`, `|`)
+  普法 -宪法                       普法 but not 宪法 (also `NOT 宪法`)
+  \"双随机、一公开\"                 an exact phrase (`、` stays inside a term anyway)
+  (法律顾问 OR 公职律师) 合法性审查   parentheses group (also `（ ）`)
+  法律顾问 NEAR/10 合法性审查        both within 10 characters, either order
+Precedence, tightest first: NEAR/n, then -/NOT, then OR, then AND: `A OR B C` is
+`(A OR B) C`. Operators are written in capitals; quote them to search the word.
+At most 1000 characters and 64 different terms. Latin exclusions: `-- 普法 -covid`.")]
 pub struct SearchArgs {
     /// Query: terms (AND), `A OR B`, `-A` to exclude, "exact phrase".
     #[arg(required = true, num_args = 1..)]

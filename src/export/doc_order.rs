@@ -159,7 +159,6 @@ struct Pass<'s> {
     stores: Vec<Option<StoreReader>>,
     atoms: &'s [&'s Atom],
     snippeter: Snippeter,
-    text: String,
     matched: Vec<&'s str>,
 }
 
@@ -178,7 +177,6 @@ impl<'s> Pass<'s> {
             stores: searcher.segment_readers().iter().map(|_| None).collect(),
             atoms,
             snippeter: Snippeter::new(&needles),
-            text: String::new(),
             matched: Vec::new(),
         }
     }
@@ -208,8 +206,10 @@ impl<'s> Pass<'s> {
         let mut topics = Vec::new();
         let owned;
         let shown_path;
+        let lead_title;
         let section = match self.table.parse(&bytes, bulk.then_some(&mut topics)) {
             Some(raw) => {
+                lead_title = raw.strs[Str::LeadTitle as usize];
                 // The path as hits show it (`load_section` does the same).
                 let mut section = raw.section(&topics);
                 shown_path = self.fields.paths.show(section.path);
@@ -218,19 +218,14 @@ impl<'s> Pass<'s> {
             }
             None => {
                 owned = load_section(self.searcher, self.fields, addr)?;
+                lead_title = owned.lead_title();
                 SectionRef::from_section(&owned)
             }
         };
         self.matched.clear();
         if !bulk {
-            self.text.clear();
             let (h, b) = (section.heading, section.body);
-            self.text.push_str(h);
-            if !h.is_empty() && !b.is_empty() {
-                self.text.push('\n');
-            }
-            self.text.push_str(b);
-            self.snippeter.run(&self.text, SNIPPET_WIDTH);
+            self.snippeter.run_section(lead_title, h, b, SNIPPET_WIDTH);
             for (k, a) in self.atoms.iter().enumerate() {
                 if self.snippeter.found(k) {
                     self.matched.push(&a.text);
@@ -268,6 +263,8 @@ enum Str {
     Url,
     Heading,
     HeadingPath,
+    /// The title, on the section it stands over only.
+    LeadTitle,
     Body,
 }
 const N_STR: usize = Str::Body as usize + 1;
@@ -337,6 +334,7 @@ impl FieldTable {
             (f.url, Slot::Str(Str::Url)),
             (f.heading, Slot::Str(Str::Heading)),
             (f.heading_path, Slot::Str(Str::HeadingPath)),
+            (f.lead_title, Slot::Str(Str::LeadTitle)),
             (f.body, Slot::Str(Str::Body)),
             (f.report_year, Slot::Num(Num::ReportYear)),
             (f.level, Slot::Num(Num::Level)),

@@ -19,10 +19,10 @@ use super::{
     CommitInfo, Fields, HEADING_PATH_SEP, Manifest, ManifestEntry, SCHEMA_VERSION, exists, lock,
     read_commit_info, read_manifest, schema,
 };
-use crate::analysis::register_tokenizers;
+use crate::analysis::{join_runs, register_tokenizers};
 use crate::ingest::{self, IngestError, SourceFile};
+use crate::report::Report;
 use crate::report::inputs::ParseInputs;
-use crate::report::{Report, section_text};
 use crate::topics::Taxonomy;
 
 /// Memory budget of the tantivy writer, shared by its threads.
@@ -522,10 +522,15 @@ fn prepare_one(
 }
 
 /// One document per section, with the report's metadata and topic scores.
+/// The first section carries the title (see the index module docs).
 fn report_documents(f: &Fields, report: &Report, taxonomy: &Taxonomy) -> Vec<TantivyDocument> {
     let mut docs = Vec::new();
-    for section in report.searchable_sections() {
+    for (i, section) in report.searchable_sections().enumerate() {
+        let lead_title = report.title.as_deref().filter(|_| i == 0);
         let mut doc = TantivyDocument::default();
+        if let Some(title) = lead_title {
+            doc.add_text(f.lead_title, title);
+        }
         doc.add_text(f.doc_id, &report.doc_id);
         doc.add_text(f.section_id, &section.id);
         doc.add_text(f.path, &report.path);
@@ -562,7 +567,8 @@ fn report_documents(f: &Fields, report: &Report, taxonomy: &Taxonomy) -> Vec<Tan
         doc.add_u64(f.level, u64::from(section.level));
         doc.add_u64(f.ordinal, section.ordinal as u64);
         doc.add_text(f.body, &section.body);
-        doc.add_text(f.exact, section_text(section));
+        let runs = [lead_title.unwrap_or(""), &section.heading, &section.body];
+        doc.add_text(f.exact, join_runs(runs));
         doc.add_u64(f.line_start, section.line_start as u64);
         doc.add_u64(f.line_end, section.line_end as u64);
         let topics = taxonomy.score_section(&section.heading, &section.body);

@@ -9,8 +9,16 @@
 //! - `.fazhi-index.lock`: held (OS file lock) by a running `fazhi index`.
 //!
 //! Fields: text is indexed twice — `exact` (normalised bigrams with
-//! positions, the matching field) and `body`/`heading`/`title` through jieba
-//! (frequencies only, for BM25). Filters use raw string and fast fields.
+//! positions, the matching field) and `body`/`heading`/`title`/`lead_title`
+//! through jieba (frequencies only, for BM25). Filters use raw string and fast
+//! fields.
+//!
+//! A report's title is searched on one section: the first one indexed (the
+//! preamble, else the first heading's section), which the title stands over.
+//! That section's `exact` field holds title, heading and body as three runs
+//! (see the analysis module's run separator), and its `lead_title` field the
+//! title again, ranked like a heading. Every command matching on `exact`
+//! (search, bureaus, export, counts) thus reports a title match as that section.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -38,7 +46,9 @@ pub use folder::{damage_cause, verify};
 pub use paths::ShownPaths;
 
 /// Bumped whenever the schema or the analysis changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: titles searched (`lead_title`, the title in the `exact` field of the
+/// section it stands over), runs separated, traditional script folded.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Stored text is compressed with zstd in 256 KiB blocks: Chinese text
 /// compresses to about half with zstd and far less with lz4, and the stored
@@ -74,6 +84,8 @@ pub struct Fields {
     pub path: Field,
     pub encoding: Field,
     pub title: Field,
+    /// The title again, on the one section it stands over only (see the module docs).
+    pub lead_title: Field,
     pub bureau: Field,
     /// The body's identity (place code / department), see [`crate::bureau_id`].
     pub bureau_key: Field,
@@ -145,6 +157,7 @@ pub fn schema() -> (Schema, Fields) {
         path: b.add_text_field("path", raw_fast.clone()),
         encoding: b.add_text_field("encoding", stored_only.clone()),
         title: b.add_text_field("title", jieba.clone().set_stored()),
+        lead_title: b.add_text_field("lead_title", jieba.clone().set_stored()),
         bureau: b.add_text_field("bureau", raw_fast.clone()),
         bureau_key: b.add_text_field("bureau_key", raw_fast_only.clone()),
         bureau_as_written: b.add_text_field("bureau_as_written", raw_fast_only.clone()),

@@ -9,7 +9,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::Query;
 use super::snippet::{SNIPPET_WIDTH, Snippet, snippet};
-use crate::analysis::normalize;
+use crate::analysis::{join_runs, normalize};
 use crate::index::{Fields, HEADING_PATH_SEP};
 
 /// One ranked section. Field names are the JSON contract.
@@ -71,16 +71,32 @@ pub struct StoredSection {
     pub line_end: u64,
     /// Main topics (names). Topic scores live in fast fields only.
     pub topics: Vec<String>,
+    /// Whether the report's title is searched as part of this section (its
+    /// first; see the index module docs).
+    #[serde(skip)]
+    pub carries_title: bool,
 }
 
 impl StoredSection {
-    /// Heading and body, as indexed in the exact field.
+    /// Heading and body, for display.
     pub fn text(&self) -> String {
         match (self.heading.is_empty(), self.body.is_empty()) {
             (true, _) => self.body.clone(),
             (false, true) => self.heading.clone(),
             (false, false) => format!("{}\n{}", self.heading, self.body),
         }
+    }
+
+    /// The title this section carries, if any.
+    pub fn lead_title(&self) -> Option<&str> {
+        self.title.as_deref().filter(|_| self.carries_title)
+    }
+
+    /// The text matching runs on, as indexed in the exact field: the title
+    /// it carries, heading and body, as separate runs (see
+    /// [`crate::analysis::RUN_SEPARATOR`]).
+    pub fn match_text(&self) -> String {
+        join_runs([self.lead_title().unwrap_or(""), &self.heading, &self.body])
     }
 }
 
@@ -142,10 +158,12 @@ pub fn load_section(
             .get_all(f.topic)
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect(),
+        carries_title: doc.get_first(f.lead_title).is_some(),
     })
 }
 
-/// Build a [`Hit`] from a stored section.
+/// Build a [`Hit`] from a stored section; `text` is its
+/// [`StoredSection::match_text`].
 pub fn make_hit(
     rank: usize,
     score: f32,
@@ -160,13 +178,22 @@ pub fn make_hit(
         .filter(|a| norm.contains(&a.normalized))
         .map(|a| a.text.clone())
         .collect();
-    Hit::new(
-        rank,
-        score,
-        s,
-        snippet(text, needles, SNIPPET_WIDTH),
-        matched,
-    )
+    let snip = section_snippet(&s, needles, SNIPPET_WIDTH);
+    Hit::new(rank, score, s, snip, matched)
+}
+
+/// The snippet of a section: from its heading and body, or, when neither
+/// holds a needle but the title it carries does, from the title on.
+pub fn section_snippet(s: &StoredSection, needles: &[&str], width: usize) -> Snippet {
+    let own = join_runs([s.heading.as_str(), &s.body]);
+    if let Some(title) = s.lead_title() {
+        let (norm, in_title) = (normalize(&own), normalize(title));
+        if !needles.iter().any(|n| norm.contains(n)) && needles.iter().any(|n| in_title.contains(n))
+        {
+            return snippet(&join_runs([title, &own]), needles, width);
+        }
+    }
+    snippet(&own, needles, width)
 }
 
 impl Hit {

@@ -1,5 +1,10 @@
 //! From a parsed [`Query`] to tantivy queries: exact matching on the
 //! bigram field, BM25 ranking on the jieba fields, and `--within` units.
+//!
+//! `A NEAR/n B` is matched in two steps: the sections holding both strings
+//! (phrase queries on the bigram field), then each of those checked on its
+//! stored text ([`NearQuery`]), so every command that matches through
+//! [`match_query`] — search, bureaus, export, counts — agrees.
 
 use std::collections::BTreeSet;
 
@@ -10,9 +15,15 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 
+use tantivy::query::{EnableScoring, Explanation, Scorer, Weight};
+use tantivy::schema::Value;
+use tantivy::store::StoreReader;
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyDocument};
+
 use super::filters::{Filters, filter_queries};
-use super::{Atom, Clause, Query, Within};
-use crate::analysis::{exact_query_terms, normalize};
+use super::parse::{Expr, near};
+use super::{Atom, Query, Within};
+use crate::analysis::{RUN_SEPARATOR, exact_query_terms, join_runs, normalize};
 use crate::index::Fields;
 
 /// The exact-field query for one atom: matches exactly the sections whose
@@ -44,23 +55,166 @@ pub fn atom_query(f: &Fields, atom: &Atom) -> Box<dyn TQuery> {
 
 /// The boolean matching query of a parsed query (scores nothing).
 pub fn match_query(f: &Fields, query: &Query) -> Box<dyn TQuery> {
-    let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-    for clause in &query.clauses {
-        match clause {
-            Clause::Any(atoms) if atoms.len() == 1 => {
-                clauses.push((Occur::Must, atom_query(f, &atoms[0])))
-            }
-            Clause::Any(atoms) => {
-                let any: Vec<(Occur, Box<dyn TQuery>)> = atoms
-                    .iter()
-                    .map(|a| (Occur::Should, atom_query(f, a)))
-                    .collect();
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-            }
-            Clause::Not(atom) => clauses.push((Occur::MustNot, atom_query(f, atom))),
-        }
+    expr_query(f, &query.expr)
+}
+
+fn expr_query(f: &Fields, expr: &Expr) -> Box<dyn TQuery> {
+    match expr {
+        Expr::Atom(atom) => atom_query(f, atom),
+        Expr::Near(a, b, distance) => Box::new(NearQuery {
+            fields: f.clone(),
+            a: a.clone(),
+            b: b.clone(),
+            distance: *distance,
+        }),
+        Expr::All(parts) => Box::new(BooleanQuery::new(
+            parts
+                .iter()
+                .map(|p| match p {
+                    Expr::Not(inner) => (Occur::MustNot, expr_query(f, inner)),
+                    p => (Occur::Must, expr_query(f, p)),
+                })
+                .collect(),
+        )),
+        Expr::Any(parts) => Box::new(BooleanQuery::new(
+            parts
+                .iter()
+                .map(|p| (Occur::Should, expr_query(f, p)))
+                .collect(),
+        )),
+        // The parser only puts exclusions inside `All`; alone, one matches
+        // nothing (as a boolean query of exclusions only does).
+        Expr::Not(inner) => Box::new(BooleanQuery::new(vec![(
+            Occur::MustNot,
+            expr_query(f, inner),
+        )])),
     }
-    Box::new(BooleanQuery::new(clauses))
+}
+
+/// `a NEAR/distance b`: the sections holding both strings whose stored text
+/// has them at most `distance` characters apart in one run.
+#[derive(Debug, Clone)]
+pub struct NearQuery {
+    fields: Fields,
+    a: Atom,
+    b: Atom,
+    distance: usize,
+}
+
+impl NearQuery {
+    fn both(&self) -> BooleanQuery {
+        BooleanQuery::new(vec![
+            (Occur::Must, atom_query(&self.fields, &self.a)),
+            (Occur::Must, atom_query(&self.fields, &self.b)),
+        ])
+    }
+}
+
+impl TQuery for NearQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(NearWeight {
+            both: self.both().weight(scoring)?,
+            query: self.clone(),
+        }))
+    }
+}
+
+struct NearWeight {
+    both: Box<dyn Weight>,
+    query: NearQuery,
+}
+
+impl Weight for NearWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut scorer = NearScorer {
+            both: self.both.scorer(reader, boost)?,
+            store: reader.get_store_reader(1)?,
+            query: self.query.clone(),
+        };
+        scorer.settle();
+        Ok(Box::new(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("NEAR", scorer.score()))
+    }
+}
+
+/// The documents of both strings, those failing the distance skipped.
+struct NearScorer {
+    both: Box<dyn Scorer>,
+    store: StoreReader,
+    query: NearQuery,
+}
+
+impl NearScorer {
+    /// Whether the current document has the strings near each other.
+    fn holds(&self, doc: DocId) -> bool {
+        let Ok(stored) = self.store.get::<TantivyDocument>(doc) else {
+            return false;
+        };
+        let f = &self.query.fields;
+        let text = |field| {
+            stored
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+        };
+        let norm = normalize(&join_runs([
+            text(f.lead_title),
+            text(f.heading),
+            text(f.body),
+        ]));
+        near(
+            &norm,
+            &self.query.a.normalized,
+            &self.query.b.normalized,
+            self.query.distance,
+        )
+    }
+
+    /// Move on from the current document to the first that holds.
+    fn settle(&mut self) -> DocId {
+        let mut doc = self.both.doc();
+        while doc != TERMINATED && !self.holds(doc) {
+            doc = self.both.advance();
+        }
+        doc
+    }
+}
+
+impl DocSet for NearScorer {
+    fn advance(&mut self) -> DocId {
+        self.both.advance();
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.both.doc() < target {
+            self.both.seek(target);
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.both.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.both.size_hint()
+    }
+}
+
+impl Scorer for NearScorer {
+    fn score(&mut self) -> Score {
+        self.both.score()
+    }
 }
 
 /// Segment `text` into terms of `field`'s dictionary by greedy longest match.
@@ -117,7 +271,8 @@ pub fn ranking_query(searcher: &Searcher, f: &Fields, query: &Query) -> Box<dyn 
         let tq = |field| TermQuery::new(term(field), IndexRecordOption::WithFreqs);
         let common = |field| searcher.doc_freq(&term(field)).is_ok_and(|df| df > half);
         should.push((Occur::Should, Box::new(tq(f.body))));
-        for (field, boost) in [(f.heading, 2.0), (f.title, 0.5)] {
+        // The title counts like a heading on the section it stands over.
+        for (field, boost) in [(f.heading, 2.0), (f.lead_title, 2.0), (f.title, 0.5)] {
             if !common(field) {
                 should.push((
                     Occur::Should,
@@ -147,17 +302,19 @@ pub fn full_query(
     Ok(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// Split text into sentence or paragraph units for `--within`.
+/// Split text into sentence or paragraph units for `--within` (a run
+/// separator, between title, heading and body, ends both).
 pub fn units(text: &str, within: Within) -> Vec<&str> {
     match within {
-        Within::Paragraph => text.split('\n').collect(),
+        Within::Paragraph => text.split(['\n', RUN_SEPARATOR]).collect(),
         Within::Sentence => text
-            .split(['\n', '。', '！', '？', '；', '!', '?', ';'])
+            .split(['\n', RUN_SEPARATOR, '。', '！', '？', '；', '!', '?', ';'])
             .collect(),
     }
 }
 
-/// Whether all positive clauses of `query` hold inside one unit of `text`.
+/// Whether the query, its exclusions aside, holds inside one unit of `text`
+/// (a section's [`super::StoredSection::match_text`]).
 pub fn matches_within(query: &Query, text: &str, within: Within) -> bool {
     units(text, within)
         .into_iter()

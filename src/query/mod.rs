@@ -2,8 +2,10 @@
 //!
 //! Matching and ranking are separate. A section matches when its normalised
 //! text contains the query's strings — answered by phrase queries on the
-//! `exact` bigram field, which is grep on normalised text. Among the matches,
-//! BM25 on the jieba fields ranks (headings count double). The query's jieba
+//! `exact` bigram field, which is grep on normalised text, run by run (the
+//! title on the section it stands over, the heading, the body). Among the
+//! matches, BM25 on the jieba fields ranks (headings, and a title on its
+//! section, count double). The query's jieba
 //! terms come from the index's own term dictionary by longest match, so a
 //! search never loads jieba's dictionary (~100 ms of a cold query).
 //!
@@ -30,12 +32,14 @@ pub use filters::{
     AdminLevel, FilterError, Filters, TopicFilter, field_values, filter_queries, filter_query,
     key_department, parse_years,
 };
-pub use hit::{Hit, StoredSection, load_section, make_hit};
+pub use hit::{Hit, StoredSection, load_section, make_hit, section_snippet};
 pub use load::{
     INDEX_ORDER_MIN, LIST_CHUNK, list_parts, map_ranked_parts, map_sections, worker_threads,
 };
-pub use matching::{atom_query, full_query, match_query, matches_within, ranking_query, units};
-pub use parse::{Atom, Clause, Query, QueryError};
+pub use matching::{
+    NearQuery, atom_query, full_query, match_query, matches_within, ranking_query, units,
+};
+pub use parse::{Atom, Expr, Query, QueryError};
 pub use rank::{RankScore, all_matches, rescore_by_topic, sort_ranked};
 pub use snippet::{SNIPPET_WIDTH, Snippet, Snippeter, snippet};
 
@@ -142,7 +146,7 @@ impl SearchRun<'_> {
 
     /// A ranked candidate as a hit, or `None` when it fails `--within`.
     fn to_hit(&self, score: f32, s: StoredSection) -> Option<Hit> {
-        let text = s.text();
+        let text = s.match_text();
         let within = (self.opts.within).is_none_or(|w| matches_within(self.query, &text, w));
         within.then(|| make_hit(0, score, s, &text, self.query, &self.needles))
     }

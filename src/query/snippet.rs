@@ -4,7 +4,19 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::normalize_with_offsets;
+use crate::analysis::{
+    RUN_SEPARATOR, fold_text_char, join_runs, normalize, normalize_with_offsets,
+};
+
+/// How a char of the text shows in a snippet: line breaks and run
+/// separators as spaces.
+fn shown(c: char) -> char {
+    if c == '\n' || c == '\r' || c == RUN_SEPARATOR {
+        ' '
+    } else {
+        c
+    }
+}
 
 /// A display fragment with highlighted ranges (char offsets into `text`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,11 +77,7 @@ pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
         out.push('…');
     }
     let prefix = out.chars().count();
-    out.extend(
-        text[sb..eb]
-            .chars()
-            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
-    );
+    out.extend(text[sb..eb].chars().map(shown));
     for &(s, e, _) in &occ {
         if s >= sb && e <= eb {
             let hs = prefix + char_index(s) - start_char;
@@ -94,11 +102,12 @@ pub fn snippet(text: &str, needles: &[&str], width: usize) -> Snippet {
 /// Snippet width in characters.
 pub const SNIPPET_WIDTH: usize = 90;
 
-/// Normalise `c` (see [`crate::analysis::fold_char`]) onto `norm`, recording
-/// for each pushed char the index `at` of the original char.
+/// Normalise `c` (see [`crate::analysis::fold_char`]; a run separator
+/// becomes a barrier) onto `norm`, recording for each pushed char the index
+/// `at` of the original char.
 #[inline]
 fn fold_at(c: char, at: u32, norm: &mut Vec<char>, orig: &mut Vec<u32>) {
-    crate::analysis::fold_char(c, |d| {
+    fold_text_char(c, |d| {
         norm.push(d);
         orig.push(at);
     });
@@ -120,6 +129,8 @@ pub struct Snippeter {
     occ: Vec<(u32, u32, u32)>,
     found: Vec<bool>,
     distinct: BTreeSet<u32>,
+    /// A section's heading and body, joined (reused).
+    joined: String,
     /// The fragment of the last [`Snippeter::run`].
     pub text: String,
     /// Highlighted char ranges inside [`Snippeter::text`].
@@ -140,6 +151,35 @@ impl Snippeter {
     /// .contains(needle)`: an empty needle always does).
     pub fn found(&self, k: usize) -> bool {
         self.found[k]
+    }
+
+    /// A section's snippet, as `section_snippet` of the hit module makes
+    /// it: from heading and body, or from the title the section carries on
+    /// when only the title holds a needle; [`Snippeter::found`] covers the
+    /// title too.
+    pub fn run_section(&mut self, title: Option<&str>, heading: &str, body: &str, width: usize) {
+        let mut own = std::mem::take(&mut self.joined);
+        own.clear();
+        own.push_str(heading);
+        if !heading.is_empty() && !body.is_empty() {
+            own.push(RUN_SEPARATOR);
+        }
+        own.push_str(body);
+        self.run(&own, width);
+        if let Some(title) = title {
+            let in_title = normalize(title);
+            let needles: Vec<String> = self.needles.iter().map(|n| n.iter().collect()).collect();
+            if !self.found.iter().any(|&f| f)
+                && needles.iter().any(|n| in_title.contains(n.as_str()))
+            {
+                self.run(&join_runs([title, &own]), width);
+            } else {
+                for (k, n) in needles.iter().enumerate() {
+                    self.found[k] |= in_title.contains(n.as_str());
+                }
+            }
+        }
+        self.joined = own;
     }
 
     /// Compute the snippet of `text` (about `width` chars) into
@@ -271,7 +311,7 @@ impl Snippeter {
         }
         let prefix = usize::from(start_char > 0);
         for c in text.chars().skip(start_char).take(end_char - start_char) {
-            self.text.push(if c == '\n' || c == '\r' { ' ' } else { c });
+            self.text.push(shown(c));
         }
         for &(s, e, _) in occ {
             let (s, e) = (s as usize, e as usize);

@@ -22,7 +22,8 @@ use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query as TQuery};
 use tantivy::schema::Term;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, TERMINATED};
 
-use super::{Clause, Filters, Query, filter_queries, match_query, ranking_query};
+use super::parse::Expr;
+use super::{Atom, Filters, Query, filter_queries, match_query, ranking_query};
 use crate::analysis::exact_query_terms;
 use crate::index::Fields;
 
@@ -35,30 +36,42 @@ pub const PRUNE_MIN_MATCHES: u64 = 20_000;
 /// frequency among each alternative's bigrams; the smallest such sum.
 /// `u64::MAX` when nothing bounds it (only exclusions, one-char strings).
 pub fn match_upper_bound(searcher: &Searcher, f: &Fields, query: &Query) -> u64 {
-    let mut bound = u64::MAX;
-    for clause in &query.clauses {
-        let Clause::Any(atoms) = clause else { continue };
-        let mut sum = 0u64;
-        for atom in atoms {
-            let terms = exact_query_terms(&atom.normalized);
-            let atom_bound = match terms.as_slice() {
-                [] => 0,
-                [(_, t)] if t.chars().count() == 1 => u64::MAX,
-                _ => terms
-                    .iter()
-                    .map(|(_, t)| {
-                        searcher
-                            .doc_freq(&Term::from_field_text(f.exact, t))
-                            .unwrap_or(u64::MAX)
-                    })
-                    .min()
-                    .unwrap_or(0),
-            };
-            sum = sum.saturating_add(atom_bound);
-        }
-        bound = bound.min(sum);
+    expr_bound(searcher, f, &query.expr)
+}
+
+fn atom_bound(searcher: &Searcher, f: &Fields, atom: &Atom) -> u64 {
+    let terms = exact_query_terms(&atom.normalized);
+    match terms.as_slice() {
+        [] => 0,
+        [(_, t)] if t.chars().count() == 1 => u64::MAX,
+        _ => terms
+            .iter()
+            .map(|(_, t)| {
+                searcher
+                    .doc_freq(&Term::from_field_text(f.exact, t))
+                    .unwrap_or(u64::MAX)
+            })
+            .min()
+            .unwrap_or(0),
     }
-    bound
+}
+
+fn expr_bound(searcher: &Searcher, f: &Fields, expr: &Expr) -> u64 {
+    match expr {
+        Expr::Atom(a) => atom_bound(searcher, f, a),
+        Expr::Near(a, b, _) => atom_bound(searcher, f, a).min(atom_bound(searcher, f, b)),
+        Expr::All(parts) => parts
+            .iter()
+            .filter(|p| !matches!(p, Expr::Not(_)))
+            .map(|p| expr_bound(searcher, f, p))
+            .min()
+            .unwrap_or(u64::MAX),
+        Expr::Any(parts) => parts
+            .iter()
+            .map(|p| expr_bound(searcher, f, p))
+            .fold(0u64, u64::saturating_add),
+        Expr::Not(_) => u64::MAX,
+    }
 }
 
 /// Whether ranking-driven top-k beats evaluating every match.
