@@ -20,6 +20,7 @@ pub mod index;
 pub mod matrix;
 pub mod parse;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 pub mod topic;
@@ -152,6 +153,8 @@ pub enum Command {
     Bureaus(bureaus::BureausArgs),
     /// Export every hit of a query or topic to CSV, XLSX, JSON or JSONL.
     Export(export::ExportArgs),
+    /// Web page and JSON API over the index: `fazhi serve --addr 127.0.0.1:7878`.
+    Serve(serve::ServeArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -167,6 +170,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Matrix(args) => matrix::run(args, &global),
         Command::Bureaus(args) => bureaus::run(args, &global),
         Command::Export(args) => export::run(args, &global),
+        Command::Serve(args) => serve::run(args, &global),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

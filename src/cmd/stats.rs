@@ -49,33 +49,6 @@ fn space_usage(searcher: &tantivy::Searcher) -> anyhow::Result<Vec<(String, u64)
     Ok(rows)
 }
 
-#[derive(Debug, Serialize)]
-struct Stats {
-    reports: usize,
-    sections: u64,
-    bureaus: usize,
-    provinces: usize,
-    /// Reports per report year ("unknown" for reports without one).
-    years: BTreeMap<String, usize>,
-    /// Reports per province ("unknown" when unresolved).
-    by_province: BTreeMap<String, usize>,
-    index_bytes: u64,
-    index_dir: String,
-}
-
-fn dir_size(dir: &std::path::Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 /// A report with a field fazhi could not find.
 #[derive(Debug, Serialize)]
 struct Unknown<'a> {
@@ -160,8 +133,8 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     let engine = global.engine()?;
     let handle = engine.handle();
     let searcher = handle.reader.searcher();
-    let reports = scan::reports(&searcher)?;
     if args.unknown {
+        let reports = scan::reports(&searcher)?;
         return write_unknown(&mut out, &reports, &args.format);
     }
     if matches!(args.format.as_str(), "jsonl" | "csv") {
@@ -170,32 +143,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
             args.format
         );
     }
-    let mut years = BTreeMap::new();
-    let mut by_province = BTreeMap::new();
-    let mut bureaus = std::collections::BTreeSet::new();
-    for r in reports.values() {
-        let y = r
-            .report_year
-            .map(|y| y.to_string())
-            .unwrap_or_else(|| "unknown".into());
-        *years.entry(y).or_insert(0) += 1;
-        *by_province
-            .entry(r.province.clone().unwrap_or_else(|| "unknown".into()))
-            .or_insert(0) += 1;
-        if let Some(b) = &r.bureau {
-            bureaus.insert(b.clone());
-        }
-    }
-    let stats = Stats {
-        reports: reports.len(),
-        sections: searcher.num_docs(),
-        bureaus: bureaus.len(),
-        provinces: by_province.keys().filter(|p| *p != "unknown").count(),
-        years,
-        by_province,
-        index_bytes: dir_size(&handle.dir),
-        index_dir: handle.dir.display().to_string(),
-    };
+    let stats = engine.stats()?;
     if args.format == "json" {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
         return Ok(Outcome::Done);
