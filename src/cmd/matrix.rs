@@ -16,7 +16,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{FilterArgs, Global, Outcome};
-use crate::engine::matrix::{Cell, Counts, Matrix, Row, share};
+pub use crate::engine::matrix::{Cell, Matrix, Row};
+use crate::engine::matrix::{Counts, share};
 
 /// Output formats of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
