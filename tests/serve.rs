@@ -589,3 +589,122 @@ fn a_new_commit_is_picked_up_and_sigterm_stops_cleanly() {
     let status = server.child.wait().unwrap();
     assert!(status.success(), "exit after SIGTERM: {status:?}");
 }
+
+/// The headless browser: `FAZHI_CHROMIUM`, else `chromium` (Debian's
+/// package, which `.ci/run` installs) or `chromium-browser` on the PATH.
+/// Missing, the browser tests skip with a message — except under CI
+/// (`CI` set), where they fail.
+fn chromium() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("FAZHI_CHROMIUM")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            let path = std::env::var_os("PATH")?;
+            std::env::split_paths(&path)
+                .flat_map(|dir| ["chromium", "chromium-browser"].map(|n| dir.join(n)))
+                .find(|p| p.is_file())
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing under CI (.ci/run installs the Debian package `chromium`)"
+        );
+        eprintln!("skipping the browser test: no chromium (apt-get install chromium)");
+    }
+    found
+}
+
+/// Load `url` in headless Chromium, let its scripts run, and return the
+/// rendered DOM; also save a screenshot as `shot` (in a temp folder).
+fn rendered_dom(browser: &std::path::Path, url: &str, shot: &std::path::Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let base = |extra: &[&str]| {
+        let mut cmd = Command::new(browser);
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--virtual-time-budget=10000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(url)
+        .stderr(Stdio::null());
+        cmd
+    };
+    let dom = base(&["--dump-dom"]).output().unwrap();
+    assert!(dom.status.success(), "chromium failed on {url}");
+    let shot_arg = format!("--screenshot={}", shot.display());
+    let status = base(&["--window-size=1280,900", &shot_arg])
+        .status()
+        .unwrap();
+    assert!(status.success(), "chromium screenshot of {url}");
+    assert!(
+        std::fs::metadata(shot).is_ok_and(|m| m.len() > 1000),
+        "{}",
+        shot.display()
+    );
+    String::from_utf8_lossy(&dom.stdout).into_owned()
+}
+
+#[test]
+fn a_real_browser_renders_hits_and_a_report() {
+    let Some(browser) = chromium() else { return };
+    let fx = Fixture::indexed();
+    let server = Server::start(&fx);
+    let shots = tempfile::tempdir().unwrap();
+    let hits = cli_search(&fx, "法律顾问", &[]);
+    assert!(hits.len() >= 2);
+
+    // The search page: every hit, its bureau, highlighted snippets, facets.
+    let dom = rendered_dom(
+        &browser,
+        &format!("http://{}/?q={}", server.addr, enc("法律顾问")),
+        &shots.path().join("search.png"),
+    );
+    assert_eq!(
+        dom.matches("<li class=\"hit\">").count(),
+        hits.len(),
+        "{dom}"
+    );
+    for hit in &hits {
+        let bureau = hit["bureau"].as_str().unwrap();
+        assert!(
+            dom.contains(&format!("<span class=\"bureau\">{bureau}</span>")),
+            "{bureau}"
+        );
+        let line = format!("{}:{}", hit["path"].as_str().unwrap(), hit["line_start"]);
+        assert!(dom.contains(&line), "{line}");
+    }
+    assert!(
+        dom.matches("<mark>法律顾问</mark>").count() >= hits.len(),
+        "{dom}"
+    );
+    assert!(dom.contains(&format!("共 {} 个段落", hits.len())));
+    assert!(dom.contains("<h3>省份</h3>") && dom.contains("<h3>主题</h3>"));
+    assert!(dom.contains("/api/export?q=") && dom.contains("format=xlsx"));
+
+    // A hit's report: metadata, outline, the section marked and in view.
+    let hit = &hits[0];
+    let section = hit["section_id"].as_str().unwrap();
+    let report = format!(
+        "http://{}/?view=report&doc={}&section={section}&q={}",
+        server.addr,
+        hit["doc_id"].as_str().unwrap(),
+        enc("法律顾问")
+    );
+    let dom = rendered_dom(&browser, &report, &shots.path().join("report.png"));
+    let title = hit["title"].as_str().unwrap();
+    assert!(
+        dom.contains(&format!("<h1 class=\"view-title\">{title}</h1>")),
+        "{dom}"
+    );
+    assert!(
+        dom.contains(&format!("class=\"sec focus\" data-section=\"{section}\"")),
+        "{dom}"
+    );
+    assert_eq!(dom.matches("class=\"sec focus\"").count(), 1);
+    assert!(dom.contains("<nav class=\"toc\""));
+    assert!(dom.contains("<mark>法律顾问</mark>"));
+}
