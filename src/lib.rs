@@ -10,8 +10,8 @@
 //! section; [`query`] parses, searches and snippets; [`topics`] scores
 //! sections by area of work; [`bureaus`] aggregates hits per reporting body;
 //! [`export`] streams every hit to CSV, XLSX, JSON or `_bulk` lines;
-//! [`output`] renders results for terminals and scripts; [`cmd`] holds one
-//! module per subcommand.
+//! [`output`] renders results for terminals and scripts; [`serve`] is the
+//! web page and JSON API; [`cmd`] holds one module per subcommand.
 
 pub mod analysis;
 pub mod bureau_id;
@@ -26,5 +26,6 @@ pub mod query;
 pub mod region;
 pub mod report;
 pub mod reuse;
+pub mod serve;
 pub mod text;
 pub mod topics;

@@ -155,3 +155,18 @@ fn no_command_uses_another() {
         }
     }
 }
+
+/// The server is a front end beside `output`/`export`: above the engine,
+/// below `cmd`, and no module but `cmd` uses it.
+#[test]
+fn serve_sits_between_engine_and_cmd() {
+    let edges = edges();
+    let serve = edges.get("serve").expect("src/serve exists");
+    assert!(serve.contains("engine"), "{serve:?}");
+    assert!(!reaches(&edges, "serve", "cmd"), "serve reaches cmd");
+    for (module, names) in &edges {
+        if module != "cmd" {
+            assert!(!names.contains("serve"), "{module} uses serve");
+        }
+    }
+}

@@ -4,7 +4,7 @@
 //! self-contained HTML heatmap (inline CSS, no scripts) to open in a browser.
 //!
 //! A section counts for a topic when its score reaches the taxonomy's
-//! `main_min` ([`Taxonomy::covers`]): a passing mention does not count, but a
+//! `main_min` ([`crate::topics::Taxonomy::covers`]): a passing mention does not count, but a
 //! section may count for several topics (a paragraph on 重大行政决策 that
 //! also describes its 法律顾问 counts for both). `--topics a,b,c` picks the
 //! columns.
@@ -14,12 +14,10 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde::Serialize;
 
 use super::{FilterArgs, Global, Outcome};
-use crate::engine::Engine;
-use crate::query::Filters;
-use crate::topics::Taxonomy;
+pub use crate::engine::matrix::{Cell, Matrix, Row};
+use crate::engine::matrix::{Counts, share};
 
 /// Output formats of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -48,44 +46,6 @@ pub struct MatrixArgs {
     pub output: Option<PathBuf>,
 }
 
-/// One bureau × topic cell.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Cell {
-    pub topic: String,
-    /// Sections discussing the topic substantively.
-    pub sections: usize,
-    /// `sections` / the bureau's sections.
-    pub share: f64,
-}
-
-/// One bureau's row (also used for the total).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Row {
-    pub bureau: String,
-    pub reports: usize,
-    pub sections: usize,
-    pub cells: Vec<Cell>,
-}
-
-/// The whole matrix. Field names are the JSON contract.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Matrix {
-    pub topics: Vec<String>,
-    pub bureaus: Vec<Row>,
-    pub total: Row,
-}
-
-/// Label of sections whose report has no recognised bureau.
-const UNKNOWN_BUREAU: &str = "(未知单位)";
-
-fn share(n: usize, of: usize) -> f64 {
-    if of == 0 {
-        0.0
-    } else {
-        (n as f64 / of as f64 * 10_000.0).round() / 10_000.0
-    }
-}
-
 pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     let filters = args.filters.to_filters()?;
     let wanted: Vec<String> = args
@@ -95,18 +55,7 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
         .filter(|s| !s.is_empty())
         .collect();
     let engine = global.engine()?;
-    let taxonomy = engine.scored_taxonomy()?;
-    let mut slots: Vec<usize> = Vec::new();
-    for name in &wanted {
-        let slot = engine.resolve_topic(name)?;
-        if !slots.contains(&slot) {
-            slots.push(slot);
-        }
-    }
-    if slots.is_empty() {
-        slots = (0..taxonomy.names.len()).collect();
-    }
-    let Some(counts) = compute(&engine, taxonomy, &slots, &filters)? else {
+    let Some(counts) = engine.matrix(&wanted, &filters)? else {
         eprintln!("fazhi: no sections match the filters");
         return Ok(Outcome::NoHits);
     };
@@ -132,164 +81,6 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Done)
-}
-
-/// Sections, reports and per-topic counts of one row.
-#[derive(Debug, Default)]
-struct Acc {
-    sections: usize,
-    /// Per entry of `slots`.
-    counts: Vec<usize>,
-    reports: usize,
-}
-
-/// The matrix as counts, before it is spelled out as a [`Matrix`] (the
-/// CSV is written from these: at 100,000 reports a `Matrix` is 57,000
-/// rows of 14 cells, each naming its topic).
-#[derive(Debug)]
-struct Counts {
-    topics: Vec<String>,
-    /// By bureau name.
-    rows: Vec<(String, Acc)>,
-    total: Acc,
-}
-
-impl Counts {
-    fn matrix(&self) -> Matrix {
-        let row = |bureau: &str, acc: &Acc| Row {
-            bureau: bureau.to_string(),
-            reports: acc.reports,
-            sections: acc.sections,
-            cells: self
-                .topics
-                .iter()
-                .zip(&acc.counts)
-                .map(|(topic, &n)| Cell {
-                    topic: topic.clone(),
-                    sections: n,
-                    share: share(n, acc.sections),
-                })
-                .collect(),
-        };
-        Matrix {
-            topics: self.topics.clone(),
-            bureaus: self.rows.iter().map(|(b, acc)| row(b, acc)).collect(),
-            total: row("(全部)", &self.total),
-        }
-    }
-}
-
-/// Count the sections discussing each chosen topic (`slots`) per bureau,
-/// over the sections passing `filters`; `None` when none does.
-fn compute(
-    engine: &Engine,
-    taxonomy: &Taxonomy,
-    slots: &[usize],
-    filters: &Filters,
-) -> anyhow::Result<Option<Counts>> {
-    let k = slots.len();
-    // Row numbers are bureau numbers; NO_BUREAU until the names are known.
-    const NO_BUREAU: u32 = u32::MAX;
-    let mut sections: Vec<usize> = Vec::new();
-    let mut counts: Vec<usize> = Vec::new();
-    let mut unknown = Acc {
-        counts: vec![0; k],
-        ..Acc::default()
-    };
-    let mut total = Acc {
-        counts: vec![0; k],
-        ..Acc::default()
-    };
-    // (row, report) once per run of a report's sections: sorted and
-    // deduplicated after the scan, they give each row's distinct reports.
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut last: Option<(u32, u32)> = None;
-    // A bit per report number: the reports of all rows.
-    let mut all_reports: Vec<u64> = Vec::new();
-    // The threshold of `topic` and `--topic` (`--min-score`).
-    let threshold = engine.topic_threshold(filters)?;
-    let scan = engine.scan_sections(filters, |s| {
-        let row = s.bureau.unwrap_or(NO_BUREAU);
-        let (n, c) = if row == NO_BUREAU {
-            (&mut unknown.sections, &mut unknown.counts[..])
-        } else {
-            let b = row as usize;
-            if sections.len() <= b {
-                sections.resize(b + 1, 0);
-                counts.resize((b + 1) * k, 0);
-            }
-            (&mut sections[b], &mut counts[b * k..(b + 1) * k])
-        };
-        *n += 1;
-        total.sections += 1;
-        for (n, &slot) in c.iter_mut().zip(slots) {
-            *n += usize::from(s.scores[slot] > 0.0 && s.scores[slot] >= threshold);
-        }
-        if last != Some((row, s.report)) {
-            last = Some((row, s.report));
-            pairs.push(u64::from(row) << 32 | u64::from(s.report));
-            let (word, bit) = (s.report as usize / 64, s.report % 64);
-            if all_reports.len() <= word {
-                all_reports.resize(word + 1, 0);
-            }
-            all_reports[word] |= 1 << bit;
-        }
-    })?;
-    if total.sections == 0 {
-        return Ok(None);
-    }
-    total.reports = all_reports.iter().map(|w| w.count_ones() as usize).sum();
-    // The total's counts: the rows' summed (once, not per section).
-    for row in counts.chunks(k.max(1)).chain([&unknown.counts[..]]) {
-        for (n, c) in total.counts.iter_mut().zip(row) {
-            *n += c;
-        }
-    }
-    // The sections without a bureau join a bureau literally named
-    // UNKNOWN_BUREAU, if there is one (names are distinct and sorted).
-    let unknown_row = scan
-        .bureaus
-        .binary_search_by(|b| b.as_str().cmp(UNKNOWN_BUREAU))
-        .map_or(scan.bureaus.len(), |b| b);
-    let mut rows: Vec<Acc> = (0..scan.bureaus.len().max(unknown_row + 1))
-        .map(|b| Acc {
-            sections: sections.get(b).copied().unwrap_or(0),
-            counts: counts
-                .get(b * k..(b + 1) * k)
-                .map_or(vec![0; k], <[usize]>::to_vec),
-            reports: 0,
-        })
-        .collect();
-    let merged = &mut rows[unknown_row];
-    merged.sections += unknown.sections;
-    for (n, c) in merged.counts.iter_mut().zip(&unknown.counts) {
-        *n += c;
-    }
-    for p in pairs.iter_mut() {
-        if (*p >> 32) as u32 == NO_BUREAU {
-            *p = (unknown_row as u64) << 32 | (*p & u64::from(u32::MAX));
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    for p in &pairs {
-        rows[(p >> 32) as usize].reports += 1;
-    }
-    // Rows by name.
-    let names = scan
-        .bureaus
-        .into_iter()
-        .chain(std::iter::repeat_with(|| UNKNOWN_BUREAU.to_string()));
-    let mut named: Vec<(String, Acc)> = names
-        .zip(rows)
-        .filter(|(_, acc)| acc.sections > 0)
-        .collect();
-    named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(Some(Counts {
-        topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
-        rows: named,
-        total,
-    }))
 }
 
 /// Terminal columns of a string (CJK and other wide characters count 2).

@@ -22,6 +22,7 @@ pub mod matrix;
 pub mod parse;
 pub mod reuse;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 pub mod topic;
@@ -209,6 +210,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Pairs of reports that share passages (text reuse, copies, reposts).
     Reuse(reuse::ReuseArgs),
+    /// Web page and JSON API over the index: `fazhi serve --addr 127.0.0.1:7878`.
+    Serve(serve::ServeArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -229,6 +232,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Bureaus(args) => bureaus::run(args, &global),
         Command::Export(args) => export::run(args, &global),
         Command::Reuse(args) => reuse::run(args, &global),
+        Command::Serve(args) => serve::run(args, &global),
     };
     let result = if uses_index {
         engine::guarded(&index_dir, run_command)

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{Global, Outcome};
 use crate::index::scan;
-use crate::query::{AdminLevel, key_department};
+use crate::query::AdminLevel;
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -51,48 +51,6 @@ fn space_usage(searcher: &tantivy::Searcher) -> anyhow::Result<Vec<(String, u64)
     let mut rows: Vec<(String, u64)> = totals.into_iter().filter(|(_, b)| *b > 0).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     Ok(rows)
-}
-
-#[derive(Debug, Serialize)]
-struct Stats {
-    reports: usize,
-    sections: u64,
-    bureaus: usize,
-    provinces: usize,
-    /// Reports per report year ("unknown" for reports without one).
-    years: BTreeMap<String, usize>,
-    /// Reports per province ("unknown" when unresolved).
-    by_province: BTreeMap<String, usize>,
-    /// Reports per administrative level of their bureau (`--level`;
-    /// "unknown" when the bureau or its place is).
-    by_level: BTreeMap<String, usize>,
-    /// Reports per department type of their bureau (`--dept`).
-    by_dept: BTreeMap<String, usize>,
-    index_bytes: u64,
-    index_dir: String,
-    /// Reports that are exact copies of another (not counted above), and
-    /// near-identical reposts (not counted with --dedup); `None` when the
-    /// reuse data is missing or older than the index.
-    copies: Option<CopyCounts>,
-}
-
-#[derive(Debug, Serialize)]
-struct CopyCounts {
-    exact_copies: usize,
-    reposts: usize,
-}
-
-fn dir_size(dir: &std::path::Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 /// A report with a field fazhi could not find.
@@ -176,18 +134,16 @@ fn write_unknown(
 pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     // Writes, not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
     let mut out = std::io::stdout().lock();
-    let engine = global.engine()?;
+    let engine = global.engine()?.with_dedup(args.dedup);
     let handle = engine.handle();
     let searcher = handle.reader.searcher();
-    let mut reports = scan::reports(&searcher)?;
-    for r in reports.values_mut() {
-        r.path = handle.fields.paths.show(&r.path).into_owned();
-    }
-    let copies = crate::reuse::Copies::load(handle);
-    // A report saved twice is one report (README "Text reuse").
-    let skipped = copies.skipped(args.dedup);
-    reports.retain(|id, _| !skipped.contains(id));
     if args.unknown {
+        let mut reports = scan::reports(&searcher)?;
+        let skipped = engine.skipped_reports();
+        reports.retain(|id, _| !skipped.contains(id));
+        for r in reports.values_mut() {
+            r.path = handle.fields.paths.show(&r.path).into_owned();
+        }
         return write_unknown(&mut out, &reports, &args.format);
     }
     if matches!(args.format.as_str(), "jsonl" | "csv") {
@@ -196,52 +152,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
             args.format
         );
     }
-    let mut years = BTreeMap::new();
-    let mut by_province = BTreeMap::new();
-    let mut bureaus = std::collections::BTreeSet::new();
-    let mut by_level = BTreeMap::new();
-    let mut by_dept = BTreeMap::new();
-    for r in reports.values() {
-        let key = r.bureau_key.as_deref();
-        let level = key.and_then(AdminLevel::of_key);
-        *by_level
-            .entry(level.map_or("unknown", AdminLevel::as_str).to_string())
-            .or_insert(0) += 1;
-        *by_dept
-            .entry(
-                key.and_then(key_department)
-                    .unwrap_or("unknown")
-                    .to_string(),
-            )
-            .or_insert(0) += 1;
-        let y = r
-            .report_year
-            .map(|y| y.to_string())
-            .unwrap_or_else(|| "unknown".into());
-        *years.entry(y).or_insert(0) += 1;
-        *by_province
-            .entry(r.province.clone().unwrap_or_else(|| "unknown".into()))
-            .or_insert(0) += 1;
-        if let Some(b) = &r.bureau {
-            bureaus.insert(b.clone());
-        }
-    }
-    let stats = Stats {
-        reports: reports.len(),
-        sections: reports.values().map(|r| r.sections as u64).sum(),
-        bureaus: bureaus.len(),
-        provinces: by_province.keys().filter(|p| *p != "unknown").count(),
-        years,
-        by_province,
-        by_level,
-        by_dept,
-        index_bytes: dir_size(&handle.dir),
-        index_dir: handle.dir.display().to_string(),
-        copies: copies.current.then(|| CopyCounts {
-            exact_copies: copies.exact.len(),
-            reposts: copies.reposts.len(),
-        }),
-    };
+    let stats = engine.stats()?;
     if args.format == "json" {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
         return Ok(Outcome::Done);

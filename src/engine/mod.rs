@@ -32,12 +32,17 @@ use crate::query::{
 use crate::topics::Taxonomy;
 
 pub mod guard;
+pub mod facets;
+pub mod matrix;
 pub mod overview;
+mod sections;
+pub mod stats;
 pub mod topic;
 
+pub use facets::{Facet, FacetCount, Facets};
 pub use guard::guarded;
-
 pub use overview::{SectionRow, SectionScan};
+pub use stats::CorpusStats;
 pub use topic::{TermCount, TopicHit, TopicRanking, rank_topic};
 
 /// `search --topic`: BM25 score + this × the section's topic score.
