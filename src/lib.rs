@@ -27,3 +27,4 @@ pub mod region;
 pub mod report;
 pub mod text;
 pub mod topics;
+pub mod trends;

@@ -14,9 +14,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::engine::{self, Engine};
 use crate::query::{Filters, parse_years};
 
+pub mod adoption;
 pub mod bureaus;
 pub mod export;
 pub mod index;
+pub mod kwic;
 pub mod matrix;
 pub mod parse;
 pub mod search;
@@ -24,6 +26,7 @@ pub mod show;
 pub mod stats;
 pub mod topic;
 pub mod topics;
+pub mod trend;
 
 /// Options every subcommand accepts.
 #[derive(Debug, Clone, Args)]
@@ -152,6 +155,12 @@ pub enum Command {
     Bureaus(bureaus::BureausArgs),
     /// Export every hit of a query or topic to CSV, XLSX, JSON or JSONL.
     Export(export::ExportArgs),
+    /// Share of reports mentioning queries per year or place (table, chart).
+    Trend(trend::TrendArgs),
+    /// When each bureau first mentions a practice; --panel: bureau × year.
+    Adoption(adoption::AdoptionArgs),
+    /// Concordance lines: each occurrence in its context.
+    Kwic(kwic::KwicArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -167,6 +176,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Matrix(args) => matrix::run(args, &global),
         Command::Bureaus(args) => bureaus::run(args, &global),
         Command::Export(args) => export::run(args, &global),
+        Command::Trend(args) => trend::run(args, &global),
+        Command::Adoption(args) => adoption::run(args, &global),
+        Command::Kwic(args) => kwic::run(args, &global),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

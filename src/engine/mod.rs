@@ -31,9 +31,11 @@ use crate::topics::Taxonomy;
 
 pub mod overview;
 pub mod topic;
+pub mod trend;
 
 pub use overview::{SectionRow, SectionScan};
 pub use topic::{TermCount, TopicHit, TopicRanking, rank_topic};
+pub use trend::{AdoptionRequest, KwicRequest, TrendRequest};
 
 /// `search --topic`: BM25 score + this × the section's topic score.
 pub const TOPIC_BOOST: f32 = 0.25;
