@@ -276,7 +276,10 @@ mod tests {
         let lines = section_lines(&s, &needles(&["府院联动"]), 6);
         assert_eq!(lines.len(), 1);
         let l = &lines[0];
-        assert_eq!((l.left.as_str(), l.matched.as_str()), ("们建立", "府院联动"));
+        assert_eq!(
+            (l.left.as_str(), l.matched.as_str()),
+            ("们建立", "府院联动")
+        );
         // "机制" is 4 columns, "ab" 2 more.
         assert_eq!(l.right, "机制ab");
         assert_eq!(l.line, 4);
