@@ -288,8 +288,7 @@ fn trend_by_year_equals_the_truth_for_each_query() {
 #[test]
 fn trend_by_province_and_by_year_and_province() {
     let c = corpus();
-    for practice in 0..2 {
-        let q = PRACTICES[practice];
+    for (practice, &q) in PRACTICES.iter().enumerate() {
         let got = rows(&c.json(&["trend", q, "--by", "province", "-f", "json"]));
         assert_eq!(got, truth_trend(practice, |_| true, false, true), "{q}");
         let got = rows(&c.json(&["trend", q, "--by", "year,province", "-f", "json"]));
@@ -573,4 +572,147 @@ fn kwic_table_aligns_the_match_and_sorts() {
     assert_eq!(text.lines().count(), 3, "{text}");
     assert!(text.starts_with("left,matched,right,bureau,province,year,path,line"));
     assert_eq!(c.run(&["kwic", "不存在的做法"]).status.code(), Some(1));
+}
+
+/// Parse `text` as XML to the end: `Err` on the first well-formedness error.
+fn well_formed(text: &str) -> Result<(), String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0i64;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => return Err(format!("at {}: {e}", reader.buffer_position())),
+        }
+    }
+    if depth == 0 {
+        Ok(())
+    } else {
+        Err(format!("{depth} elements left open"))
+    }
+}
+
+/// The `data-series` names of a chart, in order.
+fn series_names(text: &str) -> Vec<String> {
+    text.split("data-series=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn svg_and_html_charts_hold_every_series_and_year() {
+    let c = corpus();
+    let dir = tempfile::tempdir().unwrap();
+    // Lines by year, one series per query.
+    let svg = dir.path().join("t.svg");
+    let out = c.run(&["trend", "府院联动", "首违不罚", "-o", svg.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&svg).unwrap();
+    well_formed(&text).unwrap();
+    assert!(text.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(series_names(&text), ["府院联动", "首违不罚"]);
+    for year in 2019..=2022 {
+        assert!(text.contains(&format!(">{year}</text>")), "{year}");
+    }
+    assert_eq!(text.matches("<polyline").count(), 2);
+    // Four points a line, each with its numbers.
+    assert_eq!(text.matches("<circle").count(), 8);
+    assert!(text.contains("年份") && text.contains("提及"));
+    // An existing file is kept unless --force.
+    let again = c.run(&["trend", "府院联动", "-o", svg.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    // Bars by province: a bar per province and query.
+    let out = c.run(&[
+        "trend",
+        "府院联动",
+        "首违不罚",
+        "--by",
+        "province",
+        "-f",
+        "svg",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    well_formed(&text).unwrap();
+    assert_eq!(series_names(&text), ["府院联动", "首违不罚"]);
+    for p in ["甘肃省", "浙江省", "江苏省"] {
+        assert!(text.contains(&format!(">{p}</text>")), "{p}");
+    }
+    assert_eq!(
+        text.matches("<rect x=").count(),
+        2 * 3 + 2,
+        "bars and legend keys"
+    );
+    // HTML: the chart and every row in a table.
+    let out = c.run(&["trend", "府院联动", "--by", "year,province", "-f", "html"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    well_formed(text.trim_start_matches("<!DOCTYPE html>\n")).unwrap();
+    let truth = truth_trend(0, |_| true, true, true);
+    let provinces: BTreeSet<&str> = truth
+        .iter()
+        .map(|r| r.province.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        series_names(&text).into_iter().collect::<BTreeSet<_>>(),
+        provinces.iter().map(|p| p.to_string()).collect()
+    );
+    assert_eq!(text.matches("<tr><td>").count(), truth.len());
+    assert!(!text.contains("http://") || !text.contains("<script src"));
+}
+
+/// The HTML chart in headless Chromium: the browser lays out every series
+/// (the page's script records how many have a size on `data-drawn`).
+#[test]
+fn html_chart_is_drawn_in_headless_chromium() {
+    let browser = ["chromium", "chromium-browser"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(browser) = browser else {
+        if std::env::var_os("CI").is_some() {
+            panic!("chromium is missing (CI is set): install it (see .ci/run)");
+        }
+        eprintln!("skipped: chromium not found (set CI to make this a failure)");
+        return;
+    };
+    let c = corpus();
+    let dir = tempfile::tempdir().unwrap();
+    for (by, want) in [("year", 2), ("province", 2)] {
+        let page = dir.path().join(format!("{by}.html"));
+        let out = c.run(&[
+            "trend",
+            "府院联动",
+            "首违不罚",
+            "--by",
+            by,
+            "-o",
+            page.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+        let out = std::process::Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--dump-dom",
+                &format!("file://{}", page.display()),
+            ])
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            dom.contains(&format!("data-drawn=\"{want}\"")),
+            "{by}: {}\n{dom}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -169,12 +169,16 @@ fn line_chart(table: &TrendTable) -> Chart {
         .flat_map(|s| s.2.iter().map(|p| p.1))
         .fold(0.0, f64::max);
     let ymax = axis_max(max);
+    // Years at their distance: a year without reports leaves a gap.
+    let (y0, y1) = (
+        years.first().copied().unwrap_or(0),
+        years.last().copied().unwrap_or(0),
+    );
     let x = |year: u16| -> f64 {
-        let i = years.iter().position(|&y| y == year).unwrap_or(0);
-        if years.len() <= 1 {
+        if y1 == y0 {
             left + plot_w / 2.0
         } else {
-            left + plot_w * i as f64 / (years.len() - 1) as f64
+            left + plot_w * f64::from(year - y0) / f64::from(y1 - y0)
         }
     };
     let y = |share: f64| top + plot_h * (1.0 - share / ymax);
@@ -203,7 +207,9 @@ fn line_chart(table: &TrendTable) -> Chart {
         top + plot_h,
         top + plot_h
     );
-    for &year in &years {
+    // At most about 15 labels, so they do not overlap.
+    let step = usize::from(y1 - y0).div_ceil(15).max(1);
+    for year in (y0..=y1).step_by(step) {
         let _ = writeln!(
             out,
             "<text class=\"year\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" stroke=\"none\" fill=\"#333333\">{year}</text>",
@@ -374,7 +380,7 @@ pub fn html(table: &TrendTable) -> (String, usize) {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n<style>\nbody {{ font-family: {FONTS}; margin: 2em; color: #222222; }}\ntable {{ border-collapse: collapse; margin-top: 1.5em; font-size: 14px; }}\nth, td {{ border: 1px solid #cccccc; padding: 3px 8px; }}\ntd.n {{ text-align: right; }}\n.note {{ color: #666666; font-size: 13px; }}\n</style>\n</head>\n<body data-drawn=\"\">\n<h1 style=\"font-size: 20px\">{title}</h1>\n"
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>{title}</title>\n<style>\nbody {{ font-family: {FONTS}; margin: 2em; color: #222222; }}\ntable {{ border-collapse: collapse; margin-top: 1.5em; font-size: 14px; }}\nth, td {{ border: 1px solid #cccccc; padding: 3px 8px; }}\ntd.n {{ text-align: right; }}\n.note {{ color: #666666; font-size: 13px; }}\n</style>\n</head>\n<body data-drawn=\"\">\n"
     );
     out.push_str(&chart.svg);
     if chart.left_out > 0 {
