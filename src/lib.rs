@@ -29,3 +29,4 @@ pub mod reuse;
 pub mod serve;
 pub mod text;
 pub mod topics;
+pub mod trends;

@@ -15,9 +15,11 @@ use crate::engine::{self, Engine};
 use crate::index::IndexError;
 use crate::query::{AdminLevel, Filters, parse_years};
 
+pub mod adoption;
 pub mod bureaus;
 pub mod export;
 pub mod index;
+pub mod kwic;
 pub mod matrix;
 pub mod parse;
 pub mod reuse;
@@ -27,6 +29,7 @@ pub mod show;
 pub mod stats;
 pub mod topic;
 pub mod topics;
+pub mod trend;
 
 /// Options every subcommand accepts.
 #[derive(Debug, Clone, Args)]
@@ -212,6 +215,12 @@ pub enum Command {
     Reuse(reuse::ReuseArgs),
     /// Web page and JSON API over the index: `fazhi serve --addr 127.0.0.1:7878`.
     Serve(serve::ServeArgs),
+    /// Share of reports mentioning queries per year or place (table, chart).
+    Trend(trend::TrendArgs),
+    /// When each bureau first mentions a practice; --panel: bureau × year.
+    Adoption(adoption::AdoptionArgs),
+    /// Concordance lines: each occurrence in its context.
+    Kwic(kwic::KwicArgs),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -231,6 +240,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Matrix(args) => matrix::run(args, &global),
         Command::Bureaus(args) => bureaus::run(args, &global),
         Command::Export(args) => export::run(args, &global),
+        Command::Trend(args) => trend::run(args, &global),
+        Command::Adoption(args) => adoption::run(args, &global),
+        Command::Kwic(args) => kwic::run(args, &global),
         Command::Reuse(args) => reuse::run(args, &global),
         Command::Serve(args) => serve::run(args, &global),
     };

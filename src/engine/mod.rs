@@ -38,12 +38,14 @@ pub mod overview;
 mod sections;
 pub mod stats;
 pub mod topic;
+pub mod trend;
 
 pub use facets::{Facet, FacetCount, Facets};
 pub use guard::guarded;
 pub use overview::{SectionRow, SectionScan};
 pub use stats::CorpusStats;
 pub use topic::{TermCount, TopicHit, TopicRanking, rank_topic};
+pub use trend::{AdoptionRequest, KwicRequest, TrendRequest};
 
 /// `search --topic`: BM25 score + this × the section's topic score.
 pub const TOPIC_BOOST: f32 = 0.25;
