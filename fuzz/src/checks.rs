@@ -90,16 +90,11 @@ pub fn check_query(query: &str) {
                 q.positive_atoms().next().is_some(),
                 "{query:?}: no positive term"
             );
-            for c in &q.clauses {
-                let atoms: Vec<_> = match c {
-                    fazhi::query::Clause::Any(atoms) => atoms.iter().collect(),
-                    fazhi::query::Clause::Not(atom) => vec![atom],
-                };
-                assert!(!atoms.is_empty());
-                for a in atoms {
-                    assert!(!a.normalized.is_empty(), "{query:?}: empty atom {a:?}");
-                    assert_eq!(a.normalized, fazhi::analysis::normalize(&a.text));
-                }
+            let atoms = q.atoms();
+            assert!(atoms.len() <= fazhi::query::parse::MAX_QUERY_CHARS);
+            for a in atoms {
+                assert!(!a.normalized.is_empty(), "{query:?}: empty atom {a:?}");
+                assert_eq!(a.normalized, fazhi::analysis::normalize(&a.text));
             }
         }
         Err(e) => {

@@ -71,7 +71,10 @@ fn expr_query(f: &Fields, expr: &Expr) -> Box<dyn TQuery> {
             parts
                 .iter()
                 .map(|p| match p {
-                    Expr::Not(inner) => (Occur::MustNot, expr_query(f, inner)),
+                    Expr::Not(inner) => (
+                        Occur::MustNot,
+                        Box::new(PlainSeek(expr_query(f, inner))) as Box<dyn TQuery>,
+                    ),
                     p => (Occur::Must, expr_query(f, p)),
                 })
                 .collect(),
@@ -88,6 +91,68 @@ fn expr_query(f: &Fields, expr: &Expr) -> Box<dyn TQuery> {
             Occur::MustNot,
             expr_query(f, inner),
         )])),
+    }
+}
+
+/// A query whose scorers answer `seek_danger` with a plain `seek`. Tantivy
+/// tests exclusions with `seek_danger`, which a phrase scorer answers
+/// leaving itself past the target, and its next call then trips a debug
+/// assertion (tantivy 0.27); a plain seek never moves past a document it has
+/// not checked.
+#[derive(Debug)]
+struct PlainSeek(Box<dyn TQuery>);
+
+impl Clone for PlainSeek {
+    fn clone(&self) -> Self {
+        PlainSeek(self.0.box_clone())
+    }
+}
+
+impl TQuery for PlainSeek {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(PlainSeekWeight(self.0.weight(scoring)?)))
+    }
+}
+
+struct PlainSeekWeight(Box<dyn Weight>);
+
+impl Weight for PlainSeekWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(PlainSeekScorer(self.0.scorer(reader, boost)?)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.0.explain(reader, doc)
+    }
+}
+
+struct PlainSeekScorer(Box<dyn Scorer>);
+
+impl DocSet for PlainSeekScorer {
+    fn advance(&mut self) -> DocId {
+        self.0.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.0.doc() < target {
+            self.0.seek(target)
+        } else {
+            self.0.doc()
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.0.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.0.size_hint()
+    }
+}
+
+impl Scorer for PlainSeekScorer {
+    fn score(&mut self) -> Score {
+        self.0.score()
     }
 }
 
