@@ -186,3 +186,18 @@ fn exports_and_topic_hits_carry_the_same_openable_path_as_search() {
         assert!(Path::new(row["path"].as_str().unwrap()).is_file(), "{row}");
     }
 }
+
+#[test]
+fn a_moved_corpus_is_recorded_without_re_reading_its_reports() {
+    let f = Fixture::indexed();
+    let moved = f.dir.path().join("reports");
+    std::fs::rename(f.corpus(), &moved).unwrap();
+    let out = f.run(&["--corpus", "reports", "index"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stdout(&out) + &stderr(&out);
+    assert!(summary.contains("0 indexed"), "{summary}");
+    let hit = first_hit(&f, f.dir.path());
+    let path = hit["path"].as_str().unwrap();
+    assert!(path.starts_with("reports/"), "{path}");
+    assert!(f.dir.path().join(path).is_file(), "{path}");
+}

@@ -70,6 +70,21 @@ fn topics_count(f: &Fixture, extra: &[&str]) -> u64 {
     t["sections"].as_u64().unwrap()
 }
 
+/// The topic's sections summed over the rows of `matrix -f json`.
+fn matrix_count(f: &Fixture, extra: &[&str]) -> u64 {
+    let out = f.run(&[&["matrix", "-f", "json"], extra].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["bureaus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|b| b["cells"].as_array().unwrap())
+        .filter(|c| c["topic"] == TOPIC)
+        .map(|c| c["sections"].as_u64().unwrap())
+        .sum()
+}
+
 /// The counts every command gives for one threshold (`extra`: `--min-score X` or nothing).
 fn agree(f: &Fixture, extra: &[&str]) -> usize {
     let topic = run_jsonl(
@@ -84,6 +99,12 @@ fn agree(f: &Fixture, extra: &[&str]) -> usize {
         topics_count(f, extra),
         of_topic.len() as u64,
         "topics {extra:?}"
+    );
+
+    assert_eq!(
+        matrix_count(f, extra),
+        of_topic.len() as u64,
+        "matrix {extra:?}"
     );
 
     // With a query: the query's hits among the topic's sections.

@@ -20,7 +20,8 @@ use crate::query::{StoredSection, load_section};
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Section id, doc id, or PATH[:LINE].
+    /// Section id, doc id, or PATH[:LINE]: as printed, with ./, absolute,
+    /// relative to the corpus, or a unique ending (x.txt:16).
     pub id: String,
     /// Output format.
     #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]

@@ -365,27 +365,28 @@ fn resolve_place(
         )));
     }
     let wanted = normalize(value);
-    // Candidates: the gazetteer's places, then names only the index has
-    // (from a user's metadata file), each once.
-    let mut candidates: Vec<(String, Option<String>, String)> = places
+    // Candidates (name, code, short form, all normalised but the code): the
+    // gazetteer's places, then names only the index has (from a user's
+    // metadata file), each once.
+    let known: BTreeSet<String> = places.iter().map(|p| p.name.clone()).collect();
+    let mut candidates: Vec<[String; 3]> = places
         .into_iter()
-        .map(|GazetteerPlace { code, name, short }| (name, Some(code), short))
+        .map(|GazetteerPlace { code, name, short }| [name, code, normalize(&short)])
         .collect();
-    let known: BTreeSet<String> = candidates.iter().map(|c| c.0.clone()).collect();
     for name in indexed.iter().filter(|n| !known.contains(*n)) {
-        let short = region::short_name(name).to_string();
-        candidates.push((name.clone(), None, short));
+        let short = normalize(region::short_name(name));
+        candidates.push([name.clone(), String::new(), short]);
     }
-    let stages: [&dyn Fn(&(String, Option<String>, String)) -> bool; 3] = [
-        &|c| normalize(&c.0) == wanted,
-        &|c| normalize(&c.2) == wanted,
-        &|c| normalize(&c.0).contains(&wanted),
+    let stages: [fn(&[String; 3], &str) -> bool; 3] = [
+        |c, w| normalize(&c[0]) == w,
+        |c, w| c[2] == w,
+        |c, w| normalize(&c[0]).contains(w),
     ];
     for stage in stages {
         let mut found: Vec<(String, Option<String>)> = candidates
             .iter()
-            .filter(|c| stage(c))
-            .map(|c| (c.0.clone(), c.1.clone()))
+            .filter(|c| stage(c, &wanted))
+            .map(|[name, code, _]| (name.clone(), (!code.is_empty()).then(|| code.clone())))
             .collect();
         let names: BTreeSet<&String> = found.iter().map(|c| &c.0).collect();
         match names.len() {
