@@ -245,10 +245,9 @@ mod tests {
 
     #[test]
     fn damage_is_told_from_other_errors() {
-        let corrupt: anyhow::Error = TantivyError::DataCorruption(
-            tantivy::error::DataCorruption::comment_only("bad block"),
-        )
-        .into();
+        let corrupt: anyhow::Error =
+            TantivyError::DataCorruption(tantivy::error::DataCorruption::comment_only("bad block"))
+                .into();
         assert!(damage_cause(&corrupt.context("searching")).is_some());
         let full: anyhow::Error = TantivyError::from(std::io::Error::new(
             std::io::ErrorKind::StorageFull,
