@@ -186,11 +186,14 @@ pub fn damage_cause(err: &anyhow::Error) -> Option<String> {
     })
 }
 
+/// Invalid or short data, or a decompressor's "Data corruption detected"
+/// (zstd reports it as a plain I/O error); never a full disk or a
+/// permission, which say nothing about the files.
 fn io_damage(e: &std::io::Error) -> bool {
     matches!(
         e.kind(),
         std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
-    )
+    ) || (e.kind() == std::io::ErrorKind::Other && e.to_string().contains("orrupt"))
 }
 
 fn tantivy_damage(e: &TantivyError) -> bool {
