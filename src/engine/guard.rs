@@ -32,18 +32,35 @@ pub fn guarded<T>(dir: &Path, f: impl FnOnce() -> anyhow::Result<T>) -> anyhow::
     ACTIVE.fetch_add(1, Ordering::SeqCst);
     let result = std::panic::catch_unwind(AssertUnwindSafe(f));
     ACTIVE.fetch_sub(1, Ordering::SeqCst);
+    let panicked = |caught: String| -> anyhow::Error {
+        Error::Index(IndexError::damaged(
+            dir,
+            format!("internal panic: {caught}"),
+        ))
+        .into()
+    };
     match result {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(err)) => Err(classify(dir, err)),
-        Err(payload) => {
-            let caught = take_caught().unwrap_or_else(|| payload_text(payload.as_ref()));
-            Err(Error::Index(IndexError::damaged(
-                dir,
-                format!("internal panic: {caught}"),
-            ))
-            .into())
+        Ok(Ok(value)) => {
+            // A panic some part caught and recovered from (a file skipped
+            // while indexing) is not the answer's concern.
+            take_caught();
+            Ok(value)
         }
+        // A worker thread's panic that its owner turned into an error
+        // (`export thread panicked`): the panic is the cause to show.
+        Ok(Err(err)) => match take_caught() {
+            Some(caught) if !is_typed(&err) => Err(panicked(caught)),
+            _ => Err(classify(dir, err)),
+        },
+        Err(payload) => Err(panicked(
+            take_caught().unwrap_or_else(|| payload_text(payload.as_ref())),
+        )),
     }
+}
+
+/// Whether `err` is one the engine or the index already typed.
+fn is_typed(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<Error>().is_some() || err.downcast_ref::<IndexError>().is_some()
 }
 
 /// An error of a guarded call, typed when it is about the index.
@@ -108,26 +125,37 @@ fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
 mod tests {
     use super::*;
 
+    /// One test, not three: the hook's state is process-wide and tests run
+    /// in parallel.
     #[test]
-    fn a_panic_becomes_a_damaged_index_error() {
-        let err = guarded::<()>(Path::new("idx"), || panic!("index out of bounds")).unwrap_err();
-        let msg = err.to_string();
-        assert!(
+    fn panics_become_damaged_index_errors_and_the_rest_passes_through() {
+        let damaged = |err: &anyhow::Error| {
             matches!(
                 err.downcast_ref::<Error>(),
                 Some(Error::Index(IndexError::Damaged { .. }))
-            ),
-            "{msg}"
-        );
+            )
+        };
+        let err = guarded::<()>(Path::new("idx"), || panic!("index out of bounds")).unwrap_err();
+        let msg = err.to_string();
+        assert!(damaged(&err), "{msg}");
         assert!(
             msg.starts_with("the index at idx is damaged (internal panic: index out of bounds at "),
             "{msg}"
         );
         assert!(msg.ends_with("; run `fazhi index --rebuild`"), "{msg}");
-    }
 
-    #[test]
-    fn other_errors_pass_through_and_values_come_back() {
+        // A worker's panic that its owner turned into an error.
+        let err = guarded::<()>(Path::new("idx"), || {
+            let worker = std::thread::spawn(|| panic!("bad column"));
+            worker
+                .join()
+                .map_err(|_| anyhow::anyhow!("export thread panicked"))
+        })
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(damaged(&err), "{msg}");
+        assert!(msg.contains("(internal panic: bad column at "), "{msg}");
+
         let err = guarded::<()>(Path::new("idx"), || anyhow::bail!("bad year range")).unwrap_err();
         assert_eq!(err.to_string(), "bad year range");
         assert_eq!(guarded(Path::new("idx"), || Ok(7)).unwrap(), 7);

@@ -68,6 +68,8 @@ pub struct BuildSummary {
     pub sections: usize,
     pub bytes: u64,
     pub skipped: Vec<IngestError>,
+    /// Files indexed, but not as usual (e.g. as plain text): path and why.
+    pub warnings: Vec<IngestError>,
     pub elapsed: Duration,
     /// Whether a commit was made (false when nothing changed).
     pub committed: bool,
@@ -78,6 +80,9 @@ impl BuildSummary {
     pub fn print_warnings(&self) {
         for e in &self.skipped {
             eprintln!("fazhi: warning: skipped {e}");
+        }
+        for e in &self.warnings {
+            eprintln!("fazhi: warning: {e}");
         }
     }
 
@@ -308,7 +313,16 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
                 changed = true;
             }
             match result {
-                Ok(Prepared { docs, content_hash }) => {
+                Ok(Prepared {
+                    docs,
+                    content_hash,
+                    warnings,
+                }) => {
+                    summary.warnings.extend(
+                        warnings
+                            .into_iter()
+                            .map(|w| IngestError::new(&file.path, w)),
+                    );
                     let sections = docs.len();
                     for doc in docs {
                         if let Err(e) = writer.add_document(doc) {
@@ -441,6 +455,8 @@ fn progress_bar(enabled: bool, len: u64) -> ProgressBar {
 struct Prepared {
     docs: Vec<TantivyDocument>,
     content_hash: String,
+    /// The parser's warnings about this file.
+    warnings: Vec<String>,
 }
 
 /// Load, parse, score and build the documents of files on all cores,
@@ -518,6 +534,7 @@ fn prepare_one(
         content_hash: opts
             .inputs
             .file_fingerprint(&file.rel_path, &loaded.content_hash),
+        warnings: report.warnings.clone(),
     })
 }
 

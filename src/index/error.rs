@@ -70,10 +70,9 @@ const MAX_CAUSE: usize = 160;
 /// One line of at most [`MAX_CAUSE`] characters: tantivy's corruption
 /// messages quote whole file contents and repeat "Data corruption".
 fn short_cause(dir: &Path, cause: &str) -> String {
-    let cause = cause
-        .replace("Data corrupted: ", "")
-        .replace("'Data corruption", "")
-        .replace("Data corruption", "");
+    // tantivy's `Data corrupted: 'Data corruption (in file …): X.'`
+    let cause = cause.strip_prefix("Data corrupted: '").unwrap_or(cause);
+    let cause = cause.strip_prefix("Data corruption").unwrap_or(cause);
     let cause = cause.split(". Content:").next().unwrap_or("");
     // `(in file `"meta.json"`): X` → `meta.json: X`
     let cause = match (cause.find("(in file `\""), cause.find("\"`): ")) {
@@ -108,6 +107,15 @@ mod tests {
             "x\n".repeat(500)
         );
         let msg = IndexError::damaged(Path::new("idx"), long).to_string();
+        let zstd = IndexError::damaged(
+            Path::new("idx"),
+            "An IO error occurred: 'Data corruption detected'",
+        );
+        assert!(
+            zstd.to_string()
+                .contains("(An IO error occurred: 'Data corruption detected)"),
+            "{zstd}"
+        );
         assert_eq!(msg.lines().count(), 1, "{msg}");
         assert!(msg.len() < 400, "{msg}");
         assert!(

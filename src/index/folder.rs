@@ -186,11 +186,14 @@ pub fn damage_cause(err: &anyhow::Error) -> Option<String> {
     })
 }
 
+/// Invalid or short data, or a decompressor's "Data corruption detected"
+/// (zstd reports it as a plain I/O error); never a full disk or a
+/// permission, which say nothing about the files.
 fn io_damage(e: &std::io::Error) -> bool {
     matches!(
         e.kind(),
         std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
-    )
+    ) || (e.kind() == std::io::ErrorKind::Other && e.to_string().contains("orrupt"))
 }
 
 fn tantivy_damage(e: &TantivyError) -> bool {
@@ -245,10 +248,9 @@ mod tests {
 
     #[test]
     fn damage_is_told_from_other_errors() {
-        let corrupt: anyhow::Error = TantivyError::DataCorruption(
-            tantivy::error::DataCorruption::comment_only("bad block"),
-        )
-        .into();
+        let corrupt: anyhow::Error =
+            TantivyError::DataCorruption(tantivy::error::DataCorruption::comment_only("bad block"))
+                .into();
         assert!(damage_cause(&corrupt.context("searching")).is_some());
         let full: anyhow::Error = TantivyError::from(std::io::Error::new(
             std::io::ErrorKind::StorageFull,

@@ -131,11 +131,15 @@ pub fn encoding_name(encoding: &'static Encoding) -> &'static str {
     }
 }
 
-/// True if `bytes`/`text` look like a binary file rather than text: a NUL
-/// byte in a file not decoded as UTF-16, or more than 10% control characters
-/// or U+FFFD in the decoded text. `encoding` is the name [`decode`] returned.
+/// True if `bytes`/`text` look like a binary file rather than text: more
+/// than 1% NUL bytes in a file not decoded as UTF-16, or more than 10%
+/// control characters or U+FFFD in the decoded text. By proportion, so one
+/// stray NUL in a report (a scraper's slip) does not make it binary, while
+/// images and archives, full of NULs, are. `encoding` is the name [`decode`]
+/// returned.
 pub fn looks_binary(bytes: &[u8], encoding: &str, text: &str) -> bool {
-    if !encoding.starts_with("UTF-16") && bytes.contains(&0) {
+    if !encoding.starts_with("UTF-16") && memchr::memchr_iter(0, bytes).count() * 100 > bytes.len()
+    {
         return true;
     }
     let mut total = 0usize;
@@ -462,6 +466,22 @@ mod tests {
         let ctrl: Vec<u8> = (1u8..32).cycle().take(200).collect();
         let (text, enc) = decode(&ctrl);
         assert!(looks_binary(&ctrl, enc, &text));
+    }
+
+    #[test]
+    fn one_nul_in_a_report_is_not_binary_many_are() {
+        let mut bytes = SAMPLE.repeat(4).into_bytes();
+        bytes.insert(bytes.len() / 2, 0);
+        let (text, enc) = decode(&bytes);
+        assert_eq!(enc, "UTF-8");
+        assert!(!looks_binary(&bytes, enc, &text));
+        // Every 50th byte a NUL (2%): binary.
+        let mut nuls = SAMPLE.repeat(4).into_bytes();
+        for i in (0..nuls.len()).step_by(50) {
+            nuls[i] = 0;
+        }
+        let (text, enc) = decode(&nuls);
+        assert!(looks_binary(&nuls, enc, &text));
     }
 
     #[test]

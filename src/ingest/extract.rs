@@ -50,6 +50,8 @@ pub const FILE_TOO_LARGE: &str = "file too large";
 pub const NOT_A_ZIP: &str = "not a valid DOCX (zip) file";
 pub const DOCX_TOO_LARGE: &str = "docx too large when decompressed (zip bomb?)";
 pub const DOCX_NO_DOCUMENT: &str = "not a Word document: word/document.xml missing from the DOCX";
+pub const NOT_REGULAR: &str = "not a regular file (a named pipe, device or socket), skipped";
+pub const NO_SUCH_FILE: &str = "no such file";
 
 /// How a file is read, decided by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,9 +78,16 @@ impl Format {
     }
 }
 
-/// Read a file and return its text (decoded, HTML/DOCX extracted).
+/// Read a file named by the user and return its text (decoded, HTML/DOCX
+/// extracted). A missing file is "no such file" here: only during a crawl
+/// does it mean that the file vanished.
 pub fn load(path: &Path) -> Result<LoadedText, IngestError> {
-    let bytes = read_capped(path)?;
+    let bytes = read_capped(path).map_err(|e| match std::fs::symlink_metadata(path) {
+        Err(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            IngestError::new(path, NO_SUCH_FILE)
+        }
+        _ => e,
+    })?;
     load_bytes(path, &bytes)
 }
 
@@ -135,10 +144,19 @@ pub fn extract_bytes(bytes: &[u8], format: Format) -> Result<(String, &'static s
 /// Read at most [`MAX_FILE_SIZE`] bytes; IO errors become short causes.
 pub fn read_capped(path: &Path) -> Result<Vec<u8>, IngestError> {
     let err = |cause: String| IngestError::new(path, cause);
-    let file = std::fs::File::open(path).map_err(|e| err(io_cause(&e)))?;
-    let meta = file.metadata().map_err(|e| err(io_cause(&e)))?;
+    // Look before opening: opening a FIFO for reading blocks until a writer
+    // comes, and a device may never end.
+    let meta = std::fs::metadata(path).map_err(|e| err(io_cause(&e)))?;
     if meta.is_dir() {
         return Err(err("is a directory".into()));
+    }
+    if !meta.is_file() {
+        return Err(err(NOT_REGULAR.into()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| err(io_cause(&e)))?;
+    let meta = file.metadata().map_err(|e| err(io_cause(&e)))?;
+    if !meta.is_file() {
+        return Err(err(NOT_REGULAR.into()));
     }
     let too_large = |size: u64| {
         err(format!(

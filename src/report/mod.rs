@@ -71,6 +71,10 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// Closing text after the last section that belongs to none (not the signature).
     pub closing: Option<Section>,
+    /// What the parser could not do as usual (e.g. too many headings: read
+    /// as plain text), one line each, for warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl Report {

@@ -100,6 +100,7 @@ pub fn parse_report_with(
         preamble: tree.preamble,
         sections: tree.sections,
         closing: tree.closing,
+        warnings: tree.plain_text.into_iter().collect(),
     }
 }
 

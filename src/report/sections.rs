@@ -40,7 +40,18 @@ pub struct Tree {
     pub preamble: Option<Section>,
     pub sections: Vec<Section>,
     pub closing: Option<Section>,
+    /// Set when the text had more than [`MAX_HEADINGS`] headings and was
+    /// kept as plain text: the reason, for a warning.
+    pub plain_text: Option<String>,
 }
+
+/// Most headings a report may have before it is read as plain text (one
+/// level-0 section). Real reports have tens, the longest a few hundred; a
+/// file of nothing but `1.法` lines would otherwise become millions of
+/// sections, each an index document repeating the report's metadata (a
+/// 12 MB file took 3 GB). Bounded here, the sections of one file cost at
+/// most a few tens of MB beyond its text.
+pub const MAX_HEADINGS: usize = 20_000;
 
 /// Longest heading text before a run-in body (characters, marker excluded).
 const MAX_RUN_IN_HEADING: usize = 40;
@@ -215,6 +226,9 @@ pub fn build(doc_id: &str, paras: &[&Paragraph]) -> Tree {
             paras: Vec::new(),
         });
         last_was_text = false;
+        if built.len() > MAX_HEADINGS {
+            return plain_text(doc_id, paras);
+        }
     }
 
     // Closing: trailing concluding paragraphs of the last section.
@@ -267,6 +281,35 @@ pub fn build(doc_id: &str, paras: &[&Paragraph]) -> Tree {
         tree.closing = Some(level0(doc_id, tree.sections.len() + 1, &closing_paras));
     }
     tree
+}
+
+/// The whole text as one level-0 section, for a file with more than
+/// [`MAX_HEADINGS`] headings.
+fn plain_text(doc_id: &str, paras: &[&Paragraph]) -> Tree {
+    let mut body = String::with_capacity(paras.iter().map(|p| p.text.len() + 1).sum());
+    for (k, p) in paras.iter().enumerate() {
+        if k > 0 {
+            body.push('\n');
+        }
+        body.push_str(&p.text);
+    }
+    Tree {
+        preamble: Some(Section {
+            id: format!("{doc_id}-0"),
+            ordinal: 0,
+            level: 0,
+            heading: String::new(),
+            heading_path: Vec::new(),
+            line_start: paras.first().map_or(0, |p| p.line_start),
+            line_end: paras.iter().map(|p| p.line_end).max().unwrap_or(0),
+            body,
+        }),
+        sections: Vec::new(),
+        closing: None,
+        plain_text: Some(format!(
+            "more than {MAX_HEADINGS} headings; indexed as plain text (one section)"
+        )),
+    }
 }
 
 /// Turn the last paragraph of the current leaf into an implicit section one
@@ -558,6 +601,31 @@ mod tests {
                 (2, "（一）丁")
             ]
         );
+    }
+
+    #[test]
+    fn headings_are_bounded_by_count() {
+        let at_limit: Vec<String> = (0..MAX_HEADINGS).map(|_| "1.法".to_string()).collect();
+        let refs: Vec<&str> = at_limit.iter().map(String::as_str).collect();
+        let t = tree(&refs);
+        assert_eq!(t.sections.len(), MAX_HEADINGS);
+        assert_eq!(t.plain_text, None);
+
+        let mut over = at_limit.clone();
+        over.insert(0, "前言。".to_string());
+        over.push("1.法".to_string());
+        over.push("结尾。".to_string());
+        let refs: Vec<&str> = over.iter().map(String::as_str).collect();
+        let t = tree(&refs);
+        assert!(t.sections.is_empty(), "{}", t.sections.len());
+        assert_eq!(t.closing, None);
+        let pre = t.preamble.as_ref().unwrap();
+        assert_eq!(
+            (pre.level, pre.line_start, pre.line_end),
+            (0, 1, over.len())
+        );
+        assert_eq!(pre.body.lines().count(), over.len());
+        assert!(t.plain_text.unwrap().contains("plain text"));
     }
 
     #[test]
