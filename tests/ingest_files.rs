@@ -429,9 +429,13 @@ fn empty_binary_and_oversized_files() {
         .unwrap();
     assert!(load_err(&big).cause.starts_with(FILE_TOO_LARGE));
 
-    // A file that disappeared between crawl and load.
+    // A file the user names that does not exist (`fazhi parse nothere.txt`) …
     let gone = dir.path().join("gone.txt");
     let e = load_err(&gone);
+    assert_eq!(e.cause, extract::NO_SUCH_FILE);
+    assert_eq!(e.path, gone);
+    // … and one that disappeared between crawl and read (`fazhi index`).
+    let e = extract::read_capped(&gone).unwrap_err();
     assert_eq!(e.cause, "file vanished during crawl");
     assert_eq!(e.path, gone);
 }

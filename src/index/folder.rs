@@ -202,6 +202,8 @@ fn tantivy_damage(e: &TantivyError) -> bool {
         | TantivyError::DeserializeError(_)
         | TantivyError::IncompatibleIndex(_)
         | TantivyError::InternalError(_)
+        // A stored document the doc store cannot find ("Failed to lookup Doc").
+        | TantivyError::InvalidArgument(_)
         | TantivyError::FieldNotFound(_)
         | TantivyError::ErrorInThread(_) => true,
         TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(_)) => true,

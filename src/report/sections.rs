@@ -50,8 +50,9 @@ pub struct Tree {
 /// file of nothing but `1.法` lines would otherwise become millions of
 /// sections, each an index document repeating the report's metadata (a
 /// 12 MB file took 3 GB). Bounded here, the sections of one file cost at
-/// most a few tens of MB beyond its text.
-pub const MAX_HEADINGS: usize = 20_000;
+/// most about 100 MB beyond its text (some 1.5 KB each, index document
+/// included).
+pub const MAX_HEADINGS: usize = 50_000;
 
 /// Longest heading text before a run-in body (characters, marker excluded).
 const MAX_RUN_IN_HEADING: usize = 40;
