@@ -50,24 +50,42 @@ pub struct SearchPage {
     pub facets: Option<Facets>,
 }
 
-/// The hits of `req` ranked `offset + 1 ..= offset + limit`.
+/// The hits of `req` ranked `offset + 1 ..= offset + limit`, and how
+/// many hits there are in all.
+///
+/// Without `within`, a page of `offset + limit` (pruned like the CLI's)
+/// and a count of postings. With `within`, every candidate's text must be
+/// read to know whether it is a hit, so one pass over all of them gives
+/// both the page and the total.
 fn page_of_hits(
     engine: &Engine,
     req: &SearchRequest,
     offset: usize,
     limit: usize,
-) -> anyhow::Result<Vec<Hit>> {
+) -> anyhow::Result<(Vec<Hit>, usize)> {
+    let mut hits = Vec::new();
+    if req.within.is_some() {
+        let end = offset + limit;
+        let total = engine.search(req, LIST_CHUNK, &mut |chunk| {
+            hits.extend(
+                chunk
+                    .into_iter()
+                    .filter(|h| h.rank > offset && h.rank <= end),
+            );
+            Ok(())
+        })?;
+        return Ok((hits, total));
+    }
     let ranked = SearchRequest {
         limit: Some(offset + limit),
         ..req.clone()
     };
-    let mut hits = Vec::new();
     engine.search(&ranked, LIST_CHUNK, &mut |chunk| {
         hits.extend(chunk);
         Ok(())
     })?;
     hits.drain(..offset.min(hits.len()));
-    Ok(hits)
+    Ok((hits, engine.count(req)?))
 }
 
 pub async fn search(AxState(state): Shared, raw: RawQuery) -> ApiResult<SearchPage> {
@@ -78,14 +96,10 @@ pub async fn search(AxState(state): Shared, raw: RawQuery) -> ApiResult<SearchPa
     let facet_limit = p.number("facet_limit", FACET_LIMIT, 1000)?;
     let page = state
         .run(move |engine| {
-            let hits = page_of_hits(engine, &req, offset, limit)?;
+            let (hits, total) = page_of_hits(engine, &req, offset, limit)?;
             let facets = with_facets
                 .then(|| engine.facets(&req, facet_limit))
                 .transpose()?;
-            let total = match &facets {
-                Some(f) => f.total,
-                None => engine.count(&req)?,
-            };
             Ok(SearchPage {
                 total,
                 offset,
