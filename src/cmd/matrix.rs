@@ -18,6 +18,8 @@ use serde::Serialize;
 
 use super::{FilterArgs, Global, Outcome};
 use crate::engine::Engine;
+use crate::output::delimited::Cell as CsvCell;
+use crate::output::{Delimited, DelimitedWriter, display_width, pad};
 use crate::query::Filters;
 use crate::topics::Taxonomy;
 
@@ -290,33 +292,6 @@ fn compute(
     }))
 }
 
-/// Terminal columns of a string (CJK and other wide characters count 2).
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            let wide = (0x1100..=0x115f).contains(&u)
-                || (0x2e80..=0xa4cf).contains(&u)
-                || (0xac00..=0xd7a3).contains(&u)
-                || (0xf900..=0xfaff).contains(&u)
-                || (0xfe30..=0xfe4f).contains(&u)
-                || (0xff00..=0xff60).contains(&u)
-                || (0xffe0..=0xffe6).contains(&u)
-                || (0x20000..=0x3fffd).contains(&u);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
-}
-
-fn pad(s: &str, width: usize, right: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(display_width(s)));
-    if right {
-        format!("{fill}{s}")
-    } else {
-        format!("{s}{fill}")
-    }
-}
-
 fn cell_text(c: &Cell) -> String {
     if c.sections == 0 {
         "·".to_string()
@@ -373,8 +348,10 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
     )
 }
 
+/// The CSV, through the one CSV writer ([`DelimitedWriter`]: bureau names
+/// are text cells, guarded like every command's).
 fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = DelimitedWriter::new(out, Delimited::Csv);
     let mut header = vec![
         "bureau".to_string(),
         "reports".to_string(),
@@ -384,31 +361,37 @@ fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
         header.push(t.clone());
         header.push(format!("{t} share"));
     }
-    w.write_record(&header)?;
-    // Field by field into one reused buffer: 57,000 bureaus × 2 fields per
-    // topic make a million fields at 100,000 reports, most of them 0.
-    let mut field: Vec<u8> = Vec::new();
+    w.header(&header.iter().map(String::as_str).collect::<Vec<_>>())?;
+    // Digits into one reused buffer: 57,000 bureaus × 2 fields per topic
+    // make a million fields at 100,000 reports, most of them 0.
+    let mut digits: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     for (bureau, acc) in &m.rows {
-        w.write_field(bureau)?;
+        digits.clear();
+        ends.clear();
         for n in [acc.reports, acc.sections] {
-            field.clear();
-            push_int(&mut field, n);
-            w.write_field(&field)?;
+            push_int(&mut digits, n);
+            ends.push(digits.len());
         }
         for &n in &acc.counts {
             if n == 0 {
-                w.write_field(b"0")?;
-                w.write_field(b"0.0000")?;
+                digits.extend_from_slice(b"0");
+                ends.push(digits.len());
+                digits.extend_from_slice(b"0.0000");
+                ends.push(digits.len());
                 continue;
             }
-            field.clear();
-            push_int(&mut field, n);
-            w.write_field(&field)?;
-            field.clear();
-            write_share(&mut field, share(n, acc.sections));
-            w.write_field(&field)?;
+            push_int(&mut digits, n);
+            ends.push(digits.len());
+            write_share(&mut digits, share(n, acc.sections));
+            ends.push(digits.len());
         }
-        w.write_record(None::<&[u8]>)?;
+        let numbers = ends.iter().scan(0, |start, &end| {
+            let cell = CsvCell::Digits(&digits[*start..end]);
+            *start = end;
+            Some(cell)
+        });
+        w.fields(std::iter::once(CsvCell::Text(bureau)).chain(numbers))?;
     }
     w.flush()?;
     Ok(())

@@ -23,7 +23,7 @@ pub struct ParseArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
 }
 

@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 
 use super::{FilterArgs, Global, Outcome};
 use crate::engine::{SearchRequest, parse_query};
-use crate::output::{Format, ListPrinter, print_hit_chunk};
+use crate::output::{Format, HIT_COLUMNS, ListPrinter, print_hit_chunk};
 use crate::query::{LIST_CHUNK, Within};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -49,7 +49,8 @@ pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<Outcome> {
     };
     let engine = global.engine()?;
     let stdout = std::io::stdout();
-    let mut printer = ListPrinter::new(std::io::BufWriter::new(stdout.lock()), args.format);
+    let mut printer = ListPrinter::new(std::io::BufWriter::new(stdout.lock()), args.format)
+        .columns(HIT_COLUMNS.to_vec());
     let hits = engine.search(&req, LIST_CHUNK, &mut |chunk| {
         print_hit_chunk(&mut printer, &chunk)
     })?;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Global, Outcome};
 use crate::index::scan;
+use crate::output::{Delimited, display_width, pad, printable, write_delimited};
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
@@ -77,7 +78,7 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 }
 
 /// A report with a field fazhi could not find.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 struct Unknown<'a> {
     path: &'a str,
     doc_id: &'a str,
@@ -123,26 +124,15 @@ fn write_unknown(
                 writeln!(out, "{}", serde_json::to_string(r)?)?;
             }
         }
-        "csv" => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            if rows.is_empty() {
-                w.write_record([
-                    "path",
-                    "doc_id",
-                    "bureau",
-                    "report_year",
-                    "province",
-                    "missing",
-                ])?;
-            }
-            for r in &rows {
-                w.serialize(r)?;
-            }
-            out.write_all(&w.into_inner()?)?;
-        }
+        "csv" => write_delimited(&mut *out, rows, Delimited::Csv)?,
         _ => {
             for r in &rows {
-                writeln!(out, "{}  missing: {}", r.path, r.missing.replace(';', ", "))?;
+                writeln!(
+                    out,
+                    "{}  缺少: {}",
+                    printable(r.path),
+                    r.missing.replace(';', ", ")
+                )?;
             }
             eprintln!(
                 "fazhi: {} of {} reports lack a bureau, year or region; fill them in with metadata.csv (docs/metadata.md)",
@@ -177,10 +167,10 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         let y = r
             .report_year
             .map(|y| y.to_string())
-            .unwrap_or_else(|| "unknown".into());
+            .unwrap_or_else(|| UNKNOWN.into());
         *years.entry(y).or_insert(0) += 1;
         *by_province
-            .entry(r.province.clone().unwrap_or_else(|| "unknown".into()))
+            .entry(r.province.clone().unwrap_or_else(|| UNKNOWN.into()))
             .or_insert(0) += 1;
         if let Some(b) = &r.bureau {
             bureaus.insert(b.clone());
@@ -190,7 +180,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         reports: reports.len(),
         sections: searcher.num_docs(),
         bureaus: bureaus.len(),
-        provinces: by_province.keys().filter(|p| *p != "unknown").count(),
+        provinces: by_province.keys().filter(|p| *p != UNKNOWN).count(),
         years,
         by_province,
         index_bytes: dir_size(&handle.dir),
@@ -200,28 +190,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
         return Ok(Outcome::Done);
     }
-    writeln!(out, "reports   {}", stats.reports)?;
-    writeln!(out, "sections  {}", stats.sections)?;
-    writeln!(out, "bureaus   {}", stats.bureaus)?;
-    writeln!(out, "provinces {}", stats.provinces)?;
-    let years: Vec<String> = stats
-        .years
-        .iter()
-        .map(|(y, n)| format!("{y}: {n}"))
-        .collect();
-    writeln!(out, "years     {}", years.join(", "))?;
-    let provs: Vec<String> = stats
-        .by_province
-        .iter()
-        .map(|(p, n)| format!("{p} {n}"))
-        .collect();
-    writeln!(out, "by province  {}", provs.join(", "))?;
-    writeln!(
-        out,
-        "index     {} ({:.2} MB)",
-        stats.index_dir,
-        stats.index_bytes as f64 / 1e6
-    )?;
+    write_table(&mut out, &stats)?;
     if args.space {
         for (part, bytes) in space_usage(&searcher)? {
             writeln!(out, "  {:>10.3} MB  {part}", bytes as f64 / 1e6)?;
@@ -229,3 +198,53 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     }
     Ok(Outcome::Done)
 }
+
+/// The table for people: Chinese labels (as in `matrix` and `search`),
+/// padded by display width so the values line up.
+fn write_table(out: &mut impl Write, stats: &Stats) -> std::io::Result<()> {
+    let shown = |key: &str, unknown: &'static str| -> String {
+        if key == UNKNOWN {
+            unknown.to_string()
+        } else {
+            printable(key).into_owned()
+        }
+    };
+    let years: Vec<String> = stats
+        .years
+        .iter()
+        .map(|(y, n)| format!("{} {n}", shown(y, "(未知年度)")))
+        .collect();
+    let provinces: Vec<String> = stats
+        .by_province
+        .iter()
+        .map(|(p, n)| format!("{} {n}", shown(p, "(未知地区)")))
+        .collect();
+    let rows = [
+        ("报告", stats.reports.to_string()),
+        ("段落", stats.sections.to_string()),
+        ("单位", stats.bureaus.to_string()),
+        ("省份", stats.provinces.to_string()),
+        ("各年度报告", years.join(", ")),
+        ("各省报告", provinces.join(", ")),
+        (
+            "索引",
+            format!(
+                "{} ({:.2} MB)",
+                printable(&stats.index_dir),
+                stats.index_bytes as f64 / 1e6
+            ),
+        ),
+    ];
+    let width = rows
+        .iter()
+        .map(|(k, _)| display_width(k))
+        .max()
+        .unwrap_or(0);
+    for (label, value) in rows {
+        writeln!(out, "{}  {value}", pad(label, width, false))?;
+    }
+    Ok(())
+}
+
+/// The key of reports without a year or province in the JSON maps.
+const UNKNOWN: &str = "unknown";

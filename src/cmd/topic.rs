@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use super::{FilterArgs, Global, Outcome};
 use crate::engine::{TermCount, TopicHit, TopicRequest};
-use crate::output::{Format, ListPrinter, mark, paint, style};
+use crate::output::delimited::columns;
+use crate::output::{Format, ListPrinter, mark, paint, printable, style};
 use crate::query::LIST_CHUNK;
 
 #[derive(Debug, Args)]
@@ -29,7 +30,7 @@ pub struct TopicArgs {
 }
 
 /// Flat row for CSV/TSV.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 struct TopicRow<'a> {
     rank: usize,
     topic: &'a str,
@@ -76,7 +77,7 @@ fn write_topic_hit(out: &mut impl Write, h: &TopicHit, color: bool) -> io::Resul
         paint(&format!("{:>3}.", hit.rank), style::DIM, color),
         paint(bureau, style::BOLD, color),
         year,
-        heading,
+        printable(&heading),
         paint(&format!("[{:.2}]", h.topic_score), style::DIM, color)
     )?;
     writeln!(
@@ -166,7 +167,8 @@ pub fn run(args: TopicArgs, global: &Global) -> anyhow::Result<Outcome> {
     let engine = global.engine()?;
     let slot = engine.resolve_topic(&req.topic)?;
     let stdout = io::stdout();
-    let mut printer = ListPrinter::new(io::BufWriter::new(stdout.lock()), args.format);
+    let mut printer = ListPrinter::new(io::BufWriter::new(stdout.lock()), args.format)
+        .columns(columns::<TopicRow>());
     let hits = engine.topic(&req, LIST_CHUNK, &mut |chunk| {
         print_topic_chunk(&mut printer, &chunk)
     })?;
