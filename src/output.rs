@@ -12,7 +12,6 @@
 //! cannot forge a line of output. JSON escapes them itself; CSV and TSV
 //! cells go through [`delimited`].
 
-use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use clap::ValueEnum;
@@ -22,57 +21,8 @@ use crate::query::Hit;
 
 pub mod delimited;
 
+pub use crate::text::printable::{printable, printable_lines, visible_control};
 pub use delimited::{Delimited, DelimitedWriter, needs_formula_guard};
-
-/// The visible stand-in of a control character: the Unicode control
-/// picture for C0 controls and DEL (ESC → `␛`, LF → `␊`), U+FFFD for the
-/// C1 controls (which have none).
-pub fn visible_control(c: char) -> char {
-    match c as u32 {
-        u @ 0..=0x1f => char::from_u32(0x2400 + u).unwrap_or('\u{fffd}'),
-        0x7f => '\u{2421}',
-        _ => '\u{fffd}',
-    }
-}
-
-/// `s` for a terminal: every control character (line breaks and tabs
-/// too) made visible, see [`visible_control`].
-pub fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if c.is_control() {
-                    visible_control(c)
-                } else {
-                    c
-                }
-            })
-            .collect(),
-    )
-}
-
-/// Multi-line text for a terminal (a section's body): line breaks and
-/// tabs kept, every other control character made visible.
-pub fn printable_lines(s: &str) -> Cow<'_, str> {
-    let keep = |c: char| matches!(c, '\n' | '\t');
-    if !s.chars().any(|c| c.is_control() && !keep(c)) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if c.is_control() && !keep(c) {
-                    visible_control(c)
-                } else {
-                    c
-                }
-            })
-            .collect(),
-    )
-}
 
 /// Terminal columns of a string (CJK and other wide characters count 2).
 pub fn display_width(s: &str) -> usize {

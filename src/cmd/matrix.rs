@@ -11,15 +11,17 @@
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{FilterArgs, Global, Outcome};
-use crate::engine::Engine;
+use crate::engine::{self, Engine};
+use crate::export::Destination;
 use crate::output::delimited::Cell as CsvCell;
-use crate::output::{Delimited, DelimitedWriter, display_width, pad};
+use crate::output::{Delimited, DelimitedWriter, display_width, pad, printable};
 use crate::query::Filters;
 use crate::topics::Taxonomy;
 
@@ -43,11 +45,48 @@ pub struct MatrixArgs {
     pub only: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
-    #[arg(long, short = 'f', value_enum, default_value_t = MatrixFormat::Table)]
-    pub format: MatrixFormat,
-    /// Write to this file instead of stdout.
-    #[arg(long, short = 'o')]
+    /// Output format (default: table, or from FILE's extension: .html .csv
+    /// .json .txt).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<MatrixFormat>,
+    /// Write to this file instead of stdout (`-` for stdout); never
+    /// overwritten without --force.
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl MatrixFormat {
+    /// The format implied by a file name's extension, if any.
+    pub fn from_path(path: &Path) -> Option<MatrixFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" => Some(MatrixFormat::Html),
+            "csv" => Some(MatrixFormat::Csv),
+            "json" => Some(MatrixFormat::Json),
+            "txt" => Some(MatrixFormat::Table),
+            _ => None,
+        }
+    }
+}
+
+/// The format asked for, else the one of the output file's extension,
+/// else the table (on stdout).
+fn chosen_format(args: &MatrixArgs) -> Result<MatrixFormat, engine::Error> {
+    if let Some(f) = args.format {
+        return Ok(f);
+    }
+    match &args.output {
+        Some(path) if path.as_os_str() != "-" => MatrixFormat::from_path(path).ok_or_else(|| {
+            engine::Error::BadRequest(format!(
+                "cannot tell the format of {} from its extension; use --format table|csv|json|html",
+                printable(&path.display().to_string())
+            ))
+        }),
+        _ => Ok(MatrixFormat::Table),
+    }
 }
 
 /// One bureau × topic cell.
@@ -90,6 +129,7 @@ fn share(n: usize, of: usize) -> f64 {
 
 pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     let filters = args.filters.to_filters()?;
+    let format = chosen_format(&args)?;
     let wanted: Vec<String> = args
         .only
         .iter()
@@ -108,12 +148,31 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     if slots.is_empty() {
         slots = (0..taxonomy.names.len()).collect();
     }
-    let Some(counts) = compute(&engine, taxonomy, &slots, &filters)? else {
-        eprintln!("fazhi: no sections match the filters");
-        return Ok(Outcome::NoHits);
+    // Claim the file before the work, so a refusal is immediate.
+    let dest = match &args.output {
+        Some(path) => Some(
+            Destination::create(path, args.force)
+                .map_err(|e| engine::Error::BadRequest(printable(&e.to_string()).into_owned()))?,
+        ),
+        None => None,
     };
+    // No section passing the filters: the matrix keeps its shape (a CSV
+    // header, JSON with no bureaus), says so on stderr and exits 1.
+    let found = compute(&engine, taxonomy, &slots, &filters)?;
+    let found_any = found.is_some();
+    if !found_any {
+        eprintln!("fazhi: no sections match the filters");
+    }
+    let counts = found.unwrap_or_else(|| Counts {
+        topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
+        rows: Vec::new(),
+        total: Acc {
+            counts: vec![0; slots.len()],
+            ..Acc::default()
+        },
+    });
     let mut buf: Vec<u8> = Vec::new();
-    match args.format {
+    match format {
         MatrixFormat::Table => write_table(&mut buf, &counts.matrix())?,
         MatrixFormat::Csv => write_csv(&mut buf, &counts)?,
         MatrixFormat::Json => {
@@ -122,10 +181,13 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
         }
         MatrixFormat::Html => buf.extend_from_slice(html(&counts.matrix()).as_bytes()),
     }
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &buf)
-                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    match dest {
+        Some(mut dest) => {
+            let name = printable(&dest.name()).into_owned();
+            dest.writer()
+                .write_all(&buf)
+                .with_context(|| format!("cannot write {name}"))?;
+            dest.commit()?;
         }
         None => {
             let mut out = io::stdout().lock();
@@ -133,7 +195,11 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
             out.flush()?;
         }
     }
-    Ok(Outcome::Done)
+    Ok(if found_any {
+        Outcome::Done
+    } else {
+        Outcome::NoHits
+    })
 }
 
 /// Sections, reports and per-topic counts of one row.
@@ -320,7 +386,12 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
                 .unwrap_or(1)
         })
         .collect();
-    let mut line = format!("{}  {:>4}  {:>4}", pad("单位", w0, false), "报告", "段落");
+    let mut line = format!(
+        "{}  {}  {}",
+        pad("单位", w0, false),
+        pad("报告", 6, true),
+        pad("段落", 6, true)
+    );
     for (t, w) in m.topics.iter().zip(&widths) {
         line.push_str("  ");
         line.push_str(&pad(t, *w, true));
@@ -332,7 +403,7 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
         }
         let mut line = format!(
             "{}  {:>6}  {:>6}",
-            pad(&r.bureau, w0, false),
+            pad(&printable(&r.bureau), w0, false),
             r.reports,
             r.sections
         );
@@ -344,7 +415,7 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
     }
     writeln!(
         out,
-        "\ncells: sections discussing the topic (score ≥ main_min), and their share of the bureau's sections"
+        "\n每格：实质讨论该主题的段落数（主题得分达到阈值），及其占该单位全部段落的比例"
     )
 }
 
@@ -472,8 +543,8 @@ pub fn html(m: &Matrix) -> String {
          table { border-collapse: collapse; }\n\
          th, td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: center; }\n\
          th.bureau, td.bureau { text-align: left; white-space: nowrap; }\n\
-         thead th { background: #f6f8fa; writing-mode: vertical-rl; white-space: nowrap; vertical-align: bottom; }\n\
-         thead th.bureau, thead th.num { writing-mode: horizontal-tb; }\n\
+         thead th { background: #f6f8fa; vertical-align: bottom; }\n\
+         thead th.topic { max-width: 4.6em; overflow-wrap: anywhere; word-break: break-all; line-height: 1.25; }\n\
          td.num { color: #555; }\n\
          td.cell { min-width: 3.2em; font-variant-numeric: tabular-nums; }\n\
          td.cell span { display: block; font-size: 0.75em; opacity: 0.85; }\n\
@@ -492,7 +563,9 @@ pub fn html(m: &Matrix) -> String {
     );
     h.push_str("<table>\n<thead>\n<tr><th class=\"bureau\">单位</th><th class=\"num\">报告</th><th class=\"num\">段落</th>");
     for t in &m.topics {
-        let _ = write!(h, "<th>{}</th>", e(t));
+        // Horizontal text wrapped in a narrow header: vertical writing
+        // lost 一 (第一责任人) and let long names overflow the cell.
+        let _ = write!(h, "<th class=\"topic\" title=\"{0}\">{0}</th>", e(t));
     }
     h.push_str("</tr>\n</thead>\n<tbody>\n");
     let write_row = |h: &mut String, r: &Row, class: &str| {

@@ -80,6 +80,10 @@ pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<Outcome> {
             write_table(&mut out, &header, &summaries, args.terms)?;
         }
     }
+    if sections == 0 {
+        eprintln!("fazhi: no sections match the filters");
+        return Ok(Outcome::NoHits);
+    }
     Ok(Outcome::Done)
 }
 

@@ -134,7 +134,7 @@ pub struct Engine {
 /// Bad rows of the user's metadata file, one warning line each.
 pub fn print_metadata_warnings(warnings: &[String]) {
     for w in warnings {
-        eprintln!("fazhi: warning: {w}");
+        eprintln!("fazhi: warning: {}", crate::text::printable::printable(w));
     }
 }
 
