@@ -364,6 +364,51 @@ impl<W: Write> ListPrinter<W> {
     }
 }
 
+/// `n` and the noun, singular for 1 (`1 section`, `2 sections`).
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The line closing a table of `shown` hits out of `sections` in `reports`:
+/// `10 of 382 sections in 41 reports; -n 0 for all`, or `382 sections in
+/// 41 reports` when all are shown.
+pub fn totals_line(shown: usize, sections: usize, reports: usize) -> String {
+    if shown < sections {
+        format!(
+            "{shown} of {} in {}; -n 0 for all",
+            counted(sections, "section"),
+            counted(reports, "report")
+        )
+    } else {
+        format!(
+            "{} in {}",
+            counted(sections, "section"),
+            counted(reports, "report")
+        )
+    }
+}
+
+/// `--count`: only the numbers — a line for people, one JSON object (or
+/// line), or a CSV/TSV header and row.
+pub fn print_count<T: Serialize>(
+    out: &mut impl Write,
+    format: Format,
+    counts: &T,
+    line: &str,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Table => writeln!(out, "{line}")?,
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(counts)?)?,
+        Format::Jsonl => writeln!(out, "{}", serde_json::to_string(counts)?)?,
+        Format::Csv | Format::Tsv => {
+            let kind = format.delimited().expect("csv or tsv");
+            DelimitedWriter::new(&mut *out, kind).row(counts)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Print the next chunk of a hit list.
 pub fn print_hit_chunk<W: Write>(printer: &mut ListPrinter<W>, hits: &[Hit]) -> anyhow::Result<()> {
     printer.write(hits, hits.iter().map(HitRow::from_hit), |out, h, color| {

@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::{FilterArgs, Global, Outcome};
 use crate::engine::{TermCount, TopicHit, TopicRequest};
 use crate::output::delimited::columns;
-use crate::output::{Format, ListPrinter, mark, paint, printable, style};
+use crate::output::{
+    Format, ListPrinter, counted, mark, paint, print_count, printable, style, totals_line,
+};
 use crate::query::LIST_CHUNK;
 
 #[derive(Debug, Args)]
@@ -27,6 +29,9 @@ pub struct TopicArgs {
     /// Show how each score was computed: per-term counts, weights and shares.
     #[arg(long)]
     pub explain: bool,
+    /// Print only how many sections, reports and bureaus score for it.
+    #[arg(long, conflicts_with = "explain")]
+    pub count: bool,
 }
 
 /// Flat row for CSV/TSV.
@@ -166,6 +171,17 @@ pub fn run(args: TopicArgs, global: &Global) -> anyhow::Result<Outcome> {
     };
     let engine = global.engine()?;
     let slot = engine.resolve_topic(&req.topic)?;
+    if args.count {
+        let totals = engine.topic_totals(&req)?;
+        let line = format!(
+            "{} in {} from {}",
+            counted(totals.sections, "section"),
+            counted(totals.reports, "report"),
+            counted(totals.bureaus, "bureau")
+        );
+        print_count(&mut io::stdout().lock(), args.format, &totals, &line)?;
+        return Ok(Outcome::found(totals.sections));
+    }
     let stdout = io::stdout();
     let mut printer = ListPrinter::new(io::BufWriter::new(stdout.lock()), args.format)
         .columns(columns::<TopicRow>());
@@ -173,11 +189,16 @@ pub fn run(args: TopicArgs, global: &Global) -> anyhow::Result<Outcome> {
         print_topic_chunk(&mut printer, &chunk)
     })?;
     printer.finish()?;
-    if hits == 0 && args.format == Format::Table {
-        eprintln!(
-            "fazhi: no section scores above 0 for topic {}",
-            engine.scored_taxonomy()?.names[slot]
-        );
+    if args.format == Format::Table {
+        if hits == 0 {
+            eprintln!(
+                "fazhi: no section scores above 0 for topic {}",
+                engine.scored_taxonomy()?.names[slot]
+            );
+        } else {
+            let totals = engine.topic_totals(&req)?;
+            eprintln!("{}", totals_line(hits, totals.sections, totals.reports));
+        }
     }
     Ok(Outcome::found(hits))
 }
