@@ -11,7 +11,8 @@ use super::{FilterArgs, Global, Outcome};
 use crate::engine::{TermCount, TopicHit, TopicRequest};
 use crate::output::delimited::columns;
 use crate::output::{
-    Format, ListPrinter, counted, mark, paint, print_count, printable, style, totals_line,
+    Format, ListPrinter, counted, display_width, mark, pad, paint, print_count, printable, style,
+    totals_line,
 };
 use crate::query::LIST_CHUNK;
 
@@ -110,17 +111,30 @@ fn write_topic_hit(out: &mut impl Write, h: &TopicHit, color: bool) -> io::Resul
             "     score = Σ weight × (k1+1)·f / (f + K),  f = body + {}×heading,  k1 = {},  K = {} (body {} chars)",
             ex.heading_weight, ex.k1, ex.k, ex.body_len
         )?;
+        // Terms padded by display width (a CJK character takes two
+        // columns), so the numbers line up.
+        let width = ex
+            .terms
+            .iter()
+            .map(|t| display_width(&t.term))
+            .chain([14])
+            .max()
+            .unwrap_or(14);
         for t in &ex.terms {
             writeln!(
                 out,
-                "       {:<14} weight {:<4} body {:<3} heading {:<2} → {:.4}",
-                t.term, t.weight, t.body, t.heading, t.contribution
+                "       {} weight {:<4} body {:<3} heading {:<2} → {:.4}",
+                pad(&printable(&t.term), width, false),
+                t.weight,
+                t.body,
+                t.heading,
+                t.contribution
             )?;
         }
         writeln!(
             out,
-            "       {:<14} {:>36}",
-            "total",
+            "       {} {:>36}",
+            pad("total", width, false),
             format!("{:.4}", ex.score)
         )?;
     }
