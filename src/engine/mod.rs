@@ -365,10 +365,10 @@ impl Engine {
             }
         })?;
         // The empty bureau name (a report without one) is not a bureau.
-        if let Some(empty) = scan.bureaus.iter().position(String::is_empty) {
-            if let Some(w) = bureaus.get_mut(empty / 64) {
-                *w &= !(1 << (empty % 64));
-            }
+        if let Some(empty) = scan.bureaus.iter().position(String::is_empty)
+            && let Some(w) = bureaus.get_mut(empty / 64)
+        {
+            *w &= !(1 << (empty % 64));
         }
         let count = |bits: &[u64]| bits.iter().map(|w| w.count_ones() as usize).sum();
         Ok(Totals {
