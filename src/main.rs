@@ -1,3 +1,5 @@
+//! The `fazhi` binary: arguments in, [`fazhi::cmd::run`] out.
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -30,6 +32,15 @@ fn protect_exclusions(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std
 }
 
 fn main() -> ExitCode {
-    let cli = fazhi::cmd::Cli::parse_from(protect_exclusions(std::env::args_os()));
-    fazhi::cmd::run(cli)
+    match fazhi::cmd::Cli::try_parse_from(protect_exclusions(std::env::args_os())) {
+        Ok(cli) => fazhi::cmd::run(cli),
+        Err(err) if !err.use_stderr() => err.exit(), // --help, --version
+        Err(err) => {
+            // Every error starts `fazhi:`, the argument parser's too.
+            let text = err.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            eprint!("fazhi: {text}");
+            ExitCode::from(2)
+        }
+    }
 }

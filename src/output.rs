@@ -3,6 +3,14 @@
 //! Colour only when stdout is a terminal and `NO_COLOR` is unset; piped output
 //! is plain text, with matches marked 【like this】. A closed pipe (`fazhi
 //! search … | head`) ends output quietly: see [`is_broken_pipe`].
+//!
+//! Text from reports and file names is untrusted: everything printed for
+//! people goes through [`printable`] (or [`mark`]), which shows control
+//! characters as visible stand-ins (ESC as `␛`, a line break as `␊`), so a
+//! scraped page cannot retitle or clear the terminal or write its clipboard
+//! (`ESC]0;…BEL`, `ESC[2J`, OSC 52), and a file name with a line break
+//! cannot forge a line of output. JSON escapes them itself; CSV and TSV
+//! cells go through [`delimited`].
 
 use std::io::{self, IsTerminal, Write};
 
@@ -10,6 +18,40 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::query::Hit;
+
+pub mod delimited;
+
+pub use crate::text::printable::{printable, printable_lines, visible_control};
+pub use delimited::{Delimited, DelimitedWriter, needs_formula_guard};
+
+/// Terminal columns of a string (CJK and other wide characters count 2).
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let wide = (0x1100..=0x115f).contains(&u)
+                || (0x2e80..=0xa4cf).contains(&u)
+                || (0xac00..=0xd7a3).contains(&u)
+                || (0xf900..=0xfaff).contains(&u)
+                || (0xfe30..=0xfe4f).contains(&u)
+                || (0xff00..=0xff60).contains(&u)
+                || (0xffe0..=0xffe6).contains(&u)
+                || (0x20000..=0x3fffd).contains(&u);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+/// `s` padded with spaces to `width` terminal columns (on the right, or on
+/// the left when `right`-aligned).
+pub fn pad(s: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(display_width(s)));
+    if right {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
+    }
+}
 
 /// Output formats of the listing commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,16 +84,19 @@ pub mod style {
     pub const RESET: &str = "\x1b[0m";
 }
 
-/// Wrap `s` in an ANSI style when colouring.
+/// Wrap `s` in an ANSI style when colouring; `s` is made [`printable`].
 pub fn paint(s: &str, ansi: &str, color: bool) -> String {
+    let s = printable(s);
     if color {
         format!("{ansi}{s}{}", style::RESET)
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 
-/// Mark highlighted char ranges: colour on a terminal, 【】 otherwise.
+/// Mark highlighted char ranges: colour on a terminal, 【】 otherwise;
+/// control characters are made visible (one char for one, so the ranges
+/// still hold).
 pub fn mark(text: &str, highlights: &[(usize, usize)], color: bool) -> String {
     let (open, close) = if color {
         (style::MATCH, style::RESET)
@@ -74,7 +119,11 @@ pub fn mark(text: &str, highlights: &[(usize, usize)], color: bool) -> String {
             open_until = Some(e);
             next.next();
         }
-        out.push(c);
+        out.push(if c.is_control() {
+            visible_control(c)
+        } else {
+            c
+        });
     }
     if open_until.is_some() {
         out.push_str(close);
@@ -93,7 +142,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// A flat row of a hit, for CSV/TSV/XLSX.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct HitRow<'a> {
     pub rank: usize,
     pub score: f32,
@@ -182,31 +231,44 @@ pub fn write_json<T: Serialize>(
     Ok(())
 }
 
-/// Write serialisable rows as CSV (`,`) or TSV (`\t`), with a header.
-pub fn write_delimited<T: Serialize>(
+/// Write rows as CSV or TSV through the one writer ([`delimited`]), with
+/// a header even when there are no rows (from `T::default()`).
+pub fn write_delimited<T: Serialize + Default>(
     out: impl Write,
     rows: impl IntoIterator<Item = T>,
-    delimiter: u8,
+    kind: Delimited,
 ) -> anyhow::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .from_writer(out);
+    let mut w = DelimitedWriter::new(out, kind);
+    w.header(&delimited::columns::<T>())?;
     for row in rows {
-        w.serialize(row)?;
+        w.row(&row)?;
     }
     w.flush()?;
     Ok(())
 }
 
+impl Format {
+    /// CSV or TSV, if this is one of them.
+    pub fn delimited(self) -> Option<Delimited> {
+        match self {
+            Format::Csv => Some(Delimited::Csv),
+            Format::Tsv => Some(Delimited::Tsv),
+            _ => None,
+        }
+    }
+}
+
 /// Prints a ranked list that arrives a chunk at a time (`--limit 0` loads
 /// long lists chunk by chunk): the output is byte for byte what printing
-/// the whole list at once gives — one JSON array, one CSV header.
+/// the whole list at once gives — one JSON array, one CSV header. An empty
+/// list keeps its shape: `[]`, a header (given by [`ListPrinter::columns`]),
+/// or nothing.
 pub struct ListPrinter<W: Write> {
     out: W,
     format: Format,
     color: bool,
     written: usize,
+    columns: Vec<&'static str>,
 }
 
 impl<W: Write> ListPrinter<W> {
@@ -216,7 +278,20 @@ impl<W: Write> ListPrinter<W> {
             format,
             color: format == Format::Table && use_color(),
             written: 0,
+            columns: Vec::new(),
         }
+    }
+
+    /// The CSV/TSV header of an empty list (a list with rows takes the
+    /// rows' field names).
+    pub fn columns(mut self, columns: Vec<&'static str>) -> Self {
+        self.columns = columns;
+        self
+    }
+
+    /// Items printed so far.
+    pub fn written(&self) -> usize {
+        self.written
     }
 
     /// Print the next `items`: `rows` are their CSV/TSV rows, `table`
@@ -251,18 +326,15 @@ impl<W: Write> ListPrinter<W> {
                 }
             }
             Format::Csv | Format::Tsv => {
-                let mut w = csv::WriterBuilder::new()
-                    .delimiter(if self.format == Format::Csv {
-                        b','
-                    } else {
-                        b'\t'
-                    })
-                    .has_headers(self.written == 0)
-                    .from_writer(&mut self.out);
+                let kind = self.format.delimited().expect("csv or tsv");
+                let mut w = if self.written == 0 {
+                    DelimitedWriter::new(&mut self.out, kind)
+                } else {
+                    DelimitedWriter::continuing(&mut self.out, kind)
+                };
                 for row in rows {
-                    w.serialize(row)?;
+                    w.row(&row)?;
                 }
-                w.flush()?;
             }
             Format::Table => {
                 for item in items {
@@ -274,15 +346,67 @@ impl<W: Write> ListPrinter<W> {
         Ok(())
     }
 
-    /// End the list (closes the JSON array), flush, and give the writer back.
+    /// End the list (closes the JSON array, or writes the header of an
+    /// empty CSV), flush, and give the writer back.
     pub fn finish(mut self) -> anyhow::Result<W> {
         if self.format == Format::Json {
             self.out
                 .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
         }
+        if let Some(kind) = self.format.delimited()
+            && self.written == 0
+            && !self.columns.is_empty()
+        {
+            DelimitedWriter::new(&mut self.out, kind).header(&self.columns)?;
+        }
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// `n` and the noun, singular for 1 (`1 section`, `2 sections`).
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The line closing a table of `shown` hits out of `sections` in `reports`:
+/// `10 of 382 sections in 41 reports; -n 0 for all`, or `382 sections in
+/// 41 reports` when all are shown.
+pub fn totals_line(shown: usize, sections: usize, reports: usize) -> String {
+    if shown < sections {
+        format!(
+            "{shown} of {} in {}; -n 0 for all",
+            counted(sections, "section"),
+            counted(reports, "report")
+        )
+    } else {
+        format!(
+            "{} in {}",
+            counted(sections, "section"),
+            counted(reports, "report")
+        )
+    }
+}
+
+/// `--count`: only the numbers — a line for people, one JSON object (or
+/// line), or a CSV/TSV header and row.
+pub fn print_count<T: Serialize>(
+    out: &mut impl Write,
+    format: Format,
+    counts: &T,
+    line: &str,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Table => writeln!(out, "{line}")?,
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(counts)?)?,
+        Format::Jsonl => writeln!(out, "{}", serde_json::to_string(counts)?)?,
+        Format::Csv | Format::Tsv => {
+            let kind = format.delimited().expect("csv or tsv");
+            DelimitedWriter::new(&mut *out, kind).row(counts)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Print the next chunk of a hit list.
@@ -308,7 +432,7 @@ pub fn write_hit(out: &mut impl Write, h: &Hit, color: bool) -> io::Result<()> {
         paint(&format!("{:>3}.", h.rank), style::DIM, color),
         paint(bureau, style::BOLD, color),
         year,
-        heading
+        printable(&heading)
     )?;
     writeln!(
         out,

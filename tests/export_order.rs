@@ -42,7 +42,7 @@ fn rank_order_after_the_index_order_pass() {
     );
 
     let dest = fx.dir.path().join("hits.jsonl");
-    let out = fx.run(&["export", QUERY, "-o", dest.to_str().unwrap()]);
+    let out = fx.run(&["export", QUERY, "-o", dest.to_str().unwrap(), "--no-text"]);
     assert!(
         out.status.success(),
         "{}",

@@ -25,9 +25,12 @@ fn run(args: &[&str]) -> Output {
         .expect("run fazhi")
 }
 
+/// `fazhi export ARGS --no-text`: the columns of the search hits (the
+/// `text` column is checked in tests/cli_surface.rs).
 fn export(args: &[&str]) -> Output {
     let mut all = vec!["export"];
     all.extend(args);
+    all.push("--no-text");
     run(&all)
 }
 

@@ -91,7 +91,10 @@ fn the_users_metadata_file_wins_and_its_url_travels() {
     let out = f.run(&["export", "水平", "-o", csv.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(&csv).unwrap();
-    assert!(text.lines().next().unwrap().ends_with(",url"), "{text}");
+    assert!(
+        text.lines().next().unwrap().ends_with(",url,text"),
+        "{text}"
+    );
     assert!(text.contains("https://example.gov.cn/c.html"), "{text}");
     let shown = f.run(&["show", hits[0]["doc_id"].as_str().unwrap()]);
     assert!(

@@ -245,7 +245,7 @@ fn stats_counts_the_corpus() {
     assert_eq!(stats["years"]["2020"], 2);
     assert!(stats["sections"].as_u64().unwrap() > 80);
     assert!(stats["index_bytes"].as_u64().unwrap() > 0);
-    assert!(stdout(&fx.run(&["stats"])).contains("reports   5"));
+    assert!(stdout(&fx.run(&["stats"])).contains("报告        5"));
 }
 
 fn summary(fx: &Fixture, extra: &[&str]) -> String {

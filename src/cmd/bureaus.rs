@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::{FilterArgs, Global, Outcome};
 use crate::bureaus::BureauRow;
 use crate::engine::{BureauRequest, parse_query};
-use crate::output::{Format, mark, paint, style, use_color, write_delimited, write_json};
+use crate::output::{
+    Delimited, Format, mark, paint, printable, style, use_color, write_delimited, write_json,
+};
 
 #[derive(Debug, Args)]
 pub struct BureausArgs {
@@ -78,7 +80,7 @@ pub fn run(args: BureausArgs, global: &Global) -> anyhow::Result<Outcome> {
 }
 
 /// A flat row for CSV/TSV.
-#[derive(Serialize)]
+#[derive(Default, Serialize)]
 struct FlatRow<'a> {
     bureau: &'a str,
     province: &'a str,
@@ -111,6 +113,12 @@ fn flat(r: &BureauRow) -> FlatRow<'_> {
     }
 }
 
+/// "1 section, 2 mentions": each count with its noun, singular for 1.
+fn counted(sections: usize, section: &str, mention: &str, mentions: usize) -> String {
+    let noun = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", noun(sections, section), noun(mentions, mention))
+}
+
 /// 57292 → "57,292".
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -138,8 +146,8 @@ fn print_rows(rows: &[BureauRow], format: Format) -> anyhow::Result<()> {
     match format {
         Format::Json => write_json(&mut out, rows, false)?,
         Format::Jsonl => write_json(&mut out, rows, true)?,
-        Format::Csv => write_delimited(&mut out, rows.iter().map(flat), b',')?,
-        Format::Tsv => write_delimited(&mut out, rows.iter().map(flat), b'\t')?,
+        Format::Csv => write_delimited(&mut out, rows.iter().map(flat), Delimited::Csv)?,
+        Format::Tsv => write_delimited(&mut out, rows.iter().map(flat), Delimited::Tsv)?,
         Format::Table => {
             let color = use_color();
             for (i, r) in rows.iter().enumerate() {
@@ -164,11 +172,13 @@ fn write_row(out: &mut impl Write, n: usize, r: &BureauRow, color: bool) -> io::
     } else {
         format!(" · {}", region.join(" "))
     };
+    let region = printable(&region);
     if r.sections == 0 {
+        // No rank: the bureau is listed for `--all`, not ranked.
         return writeln!(
             out,
             "{} {}{} · {}\n",
-            paint("  -.", style::DIM, color),
+            paint("   –", style::DIM, color),
             paint(bureau, style::BOLD, color),
             region,
             paint("no mention", style::DIM, color)
@@ -181,14 +191,13 @@ fn write_row(out: &mut impl Write, n: usize, r: &BureauRow, color: bool) -> io::
     };
     writeln!(
         out,
-        "{} {}{}{} · {} sections, {} mentions · {}",
+        "{} {}{}{} · {} · {}",
         paint(&format!("{n:>3}."), style::DIM, color),
         paint(bureau, style::BOLD, color),
         region,
         years,
-        r.sections,
-        r.mentions,
-        r.variants.join(", ")
+        counted(r.sections, "section", "mention", r.mentions),
+        printable(&r.variants.join(", "))
     )?;
     // Other spellings of the name in its reports (`市人社局` …).
     let others: Vec<&str> = r

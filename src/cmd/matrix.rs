@@ -3,21 +3,26 @@
 //! sections that is. Formats: an aligned table, CSV, JSON, or a
 //! self-contained HTML heatmap (inline CSS, no scripts) to open in a browser.
 //!
-//! A section counts for a topic when its score reaches the taxonomy's
-//! `main_min` ([`crate::topics::Taxonomy::covers`]): a passing mention does not count, but a
+//! A section counts for a topic when its score reaches the one topic
+//! threshold (`--min-score`, default the taxonomy's `main_min`): a passing mention does not count, but a
 //! section may count for several topics (a paragraph on 重大行政决策 that
 //! also describes its 法律顾问 counts for both). `--topics a,b,c` picks the
 //! columns.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use super::{FilterArgs, Global, Outcome};
+use crate::engine;
 pub use crate::engine::matrix::{Cell, Matrix, Row};
 use crate::engine::matrix::{Counts, share};
+use crate::export::Destination;
+use crate::output::delimited::Cell as CsvCell;
+use crate::output::{Delimited, DelimitedWriter, display_width, pad, printable};
 
 /// Output formats of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -39,15 +44,53 @@ pub struct MatrixArgs {
     pub only: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
-    #[arg(long, short = 'f', value_enum, default_value_t = MatrixFormat::Table)]
-    pub format: MatrixFormat,
-    /// Write to this file instead of stdout.
-    #[arg(long, short = 'o')]
+    /// Output format (default: table, or from FILE's extension: .html .csv
+    /// .json .txt).
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<MatrixFormat>,
+    /// Write to this file instead of stdout (`-` for stdout); never
+    /// overwritten without --force.
+    #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl MatrixFormat {
+    /// The format implied by a file name's extension, if any.
+    pub fn from_path(path: &Path) -> Option<MatrixFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "html" | "htm" => Some(MatrixFormat::Html),
+            "csv" => Some(MatrixFormat::Csv),
+            "json" => Some(MatrixFormat::Json),
+            "txt" => Some(MatrixFormat::Table),
+            _ => None,
+        }
+    }
+}
+
+/// The format asked for, else the one of the output file's extension,
+/// else the table (on stdout).
+fn chosen_format(args: &MatrixArgs) -> Result<MatrixFormat, engine::Error> {
+    if let Some(f) = args.format {
+        return Ok(f);
+    }
+    match &args.output {
+        Some(path) if path.as_os_str() != "-" => MatrixFormat::from_path(path).ok_or_else(|| {
+            engine::Error::BadRequest(format!(
+                "cannot tell the format of {} from its extension; use --format table|csv|json|html",
+                printable(&path.display().to_string())
+            ))
+        }),
+        _ => Ok(MatrixFormat::Table),
+    }
 }
 
 pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     let filters = args.filters.to_filters()?;
+    let format = chosen_format(&args)?;
     let wanted: Vec<String> = args
         .only
         .iter()
@@ -55,12 +98,23 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
         .filter(|s| !s.is_empty())
         .collect();
     let engine = global.engine()?;
-    let Some(counts) = engine.matrix(&wanted, &filters)? else {
-        eprintln!("fazhi: no sections match the filters");
-        return Ok(Outcome::NoHits);
+    // Claim the file before the work, so a refusal is immediate.
+    let dest = match &args.output {
+        Some(path) => Some(
+            Destination::create(path, args.force)
+                .map_err(|e| engine::Error::BadRequest(printable(&e.to_string()).into_owned()))?,
+        ),
+        None => None,
     };
+    // No section passing the filters: the matrix keeps its shape (a CSV
+    // header, JSON with no bureaus), says so on stderr and exits 1.
+    let counts = engine.matrix(&wanted, &filters)?;
+    let found_any = counts.total.sections > 0;
+    if !found_any {
+        eprintln!("fazhi: no sections match the filters");
+    }
     let mut buf: Vec<u8> = Vec::new();
-    match args.format {
+    match format {
         MatrixFormat::Table => write_table(&mut buf, &counts.matrix())?,
         MatrixFormat::Csv => write_csv(&mut buf, &counts)?,
         MatrixFormat::Json => {
@@ -69,10 +123,13 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
         }
         MatrixFormat::Html => buf.extend_from_slice(html(&counts.matrix()).as_bytes()),
     }
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, &buf)
-                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+    match dest {
+        Some(mut dest) => {
+            let name = printable(&dest.name()).into_owned();
+            dest.writer()
+                .write_all(&buf)
+                .with_context(|| format!("cannot write {name}"))?;
+            dest.commit()?;
         }
         None => {
             let mut out = io::stdout().lock();
@@ -80,35 +137,14 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
             out.flush()?;
         }
     }
-    Ok(Outcome::Done)
-}
-
-/// Terminal columns of a string (CJK and other wide characters count 2).
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            let wide = (0x1100..=0x115f).contains(&u)
-                || (0x2e80..=0xa4cf).contains(&u)
-                || (0xac00..=0xd7a3).contains(&u)
-                || (0xf900..=0xfaff).contains(&u)
-                || (0xfe30..=0xfe4f).contains(&u)
-                || (0xff00..=0xff60).contains(&u)
-                || (0xffe0..=0xffe6).contains(&u)
-                || (0x20000..=0x3fffd).contains(&u);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
-}
-
-fn pad(s: &str, width: usize, right: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(display_width(s)));
-    if right {
-        format!("{fill}{s}")
+    Ok(if found_any {
+        Outcome::Done
     } else {
-        format!("{s}{fill}")
-    }
+        Outcome::NoHits
+    })
 }
+
+/// Sections, reports and per-topic counts of one row.
 
 fn cell_text(c: &Cell) -> String {
     if c.sections == 0 {
@@ -138,7 +174,12 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
                 .unwrap_or(1)
         })
         .collect();
-    let mut line = format!("{}  {:>4}  {:>4}", pad("单位", w0, false), "报告", "段落");
+    let mut line = format!(
+        "{}  {}  {}",
+        pad("单位", w0, false),
+        pad("报告", 6, true),
+        pad("段落", 6, true)
+    );
     for (t, w) in m.topics.iter().zip(&widths) {
         line.push_str("  ");
         line.push_str(&pad(t, *w, true));
@@ -150,7 +191,7 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
         }
         let mut line = format!(
             "{}  {:>6}  {:>6}",
-            pad(&r.bureau, w0, false),
+            pad(&printable(&r.bureau), w0, false),
             r.reports,
             r.sections
         );
@@ -162,12 +203,14 @@ fn write_table(out: &mut impl Write, m: &Matrix) -> io::Result<()> {
     }
     writeln!(
         out,
-        "\ncells: sections discussing the topic (score ≥ main_min), and their share of the bureau's sections"
+        "\n每格：实质讨论该主题的段落数（主题得分达到阈值），及其占该单位全部段落的比例"
     )
 }
 
+/// The CSV, through the one CSV writer ([`DelimitedWriter`]: bureau names
+/// are text cells, guarded like every command's).
 fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = DelimitedWriter::new(out, Delimited::Csv);
     let mut header = vec![
         "bureau".to_string(),
         "reports".to_string(),
@@ -177,31 +220,37 @@ fn write_csv(out: &mut impl Write, m: &Counts) -> anyhow::Result<()> {
         header.push(t.clone());
         header.push(format!("{t} share"));
     }
-    w.write_record(&header)?;
-    // Field by field into one reused buffer: 57,000 bureaus × 2 fields per
-    // topic make a million fields at 100,000 reports, most of them 0.
-    let mut field: Vec<u8> = Vec::new();
+    w.header(&header.iter().map(String::as_str).collect::<Vec<_>>())?;
+    // Digits into one reused buffer: 57,000 bureaus × 2 fields per topic
+    // make a million fields at 100,000 reports, most of them 0.
+    let mut digits: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
     for (bureau, acc) in &m.rows {
-        w.write_field(bureau)?;
+        digits.clear();
+        ends.clear();
         for n in [acc.reports, acc.sections] {
-            field.clear();
-            push_int(&mut field, n);
-            w.write_field(&field)?;
+            push_int(&mut digits, n);
+            ends.push(digits.len());
         }
         for &n in &acc.counts {
             if n == 0 {
-                w.write_field(b"0")?;
-                w.write_field(b"0.0000")?;
+                digits.extend_from_slice(b"0");
+                ends.push(digits.len());
+                digits.extend_from_slice(b"0.0000");
+                ends.push(digits.len());
                 continue;
             }
-            field.clear();
-            push_int(&mut field, n);
-            w.write_field(&field)?;
-            field.clear();
-            write_share(&mut field, share(n, acc.sections));
-            w.write_field(&field)?;
+            push_int(&mut digits, n);
+            ends.push(digits.len());
+            write_share(&mut digits, share(n, acc.sections));
+            ends.push(digits.len());
         }
-        w.write_record(None::<&[u8]>)?;
+        let numbers = ends.iter().scan(0, |start, &end| {
+            let cell = CsvCell::Digits(&digits[*start..end]);
+            *start = end;
+            Some(cell)
+        });
+        w.fields(std::iter::once(CsvCell::Text(bureau)).chain(numbers))?;
     }
     w.flush()?;
     Ok(())
@@ -282,8 +331,8 @@ pub fn html(m: &Matrix) -> String {
          table { border-collapse: collapse; }\n\
          th, td { border: 1px solid #d0d7de; padding: 0.35em 0.6em; text-align: center; }\n\
          th.bureau, td.bureau { text-align: left; white-space: nowrap; }\n\
-         thead th { background: #f6f8fa; writing-mode: vertical-rl; white-space: nowrap; vertical-align: bottom; }\n\
-         thead th.bureau, thead th.num { writing-mode: horizontal-tb; }\n\
+         thead th { background: #f6f8fa; vertical-align: bottom; }\n\
+         thead th.topic { max-width: 4.6em; overflow-wrap: anywhere; word-break: break-all; line-height: 1.25; }\n\
          td.num { color: #555; }\n\
          td.cell { min-width: 3.2em; font-variant-numeric: tabular-nums; }\n\
          td.cell span { display: block; font-size: 0.75em; opacity: 0.85; }\n\
@@ -302,7 +351,9 @@ pub fn html(m: &Matrix) -> String {
     );
     h.push_str("<table>\n<thead>\n<tr><th class=\"bureau\">单位</th><th class=\"num\">报告</th><th class=\"num\">段落</th>");
     for t in &m.topics {
-        let _ = write!(h, "<th>{}</th>", e(t));
+        // Horizontal text wrapped in a narrow header: vertical writing
+        // lost 一 (第一责任人) and let long names overflow the cell.
+        let _ = write!(h, "<th class=\"topic\" title=\"{0}\">{0}</th>", e(t));
     }
     h.push_str("</tr>\n</thead>\n<tbody>\n");
     let write_row = |h: &mut String, r: &Row, class: &str| {

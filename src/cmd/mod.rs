@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::{self, Engine};
 use crate::index::IndexError;
+use crate::output::printable;
 use crate::query::{AdminLevel, Filters, parse_years};
 
 pub mod adoption;
@@ -257,7 +258,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(Outcome::Incomplete) => ExitCode::from(2),
         Err(err) if crate::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("fazhi: {err:#}");
+            eprintln!("fazhi: {}", printable(&format!("{err:#}")));
             if let Some(engine::Error::BadQuery(e)) = err.downcast_ref() {
                 eprintln!("{}", e.pointer());
             }

@@ -14,6 +14,7 @@ use clap::Args;
 
 use super::{Global, Outcome};
 use crate::engine::print_metadata_warnings;
+use crate::output::{printable, printable_lines};
 use crate::report::inputs::ParseInputs;
 use crate::report::{Report, Section};
 
@@ -23,7 +24,7 @@ pub struct ParseArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
 }
 
@@ -48,7 +49,11 @@ pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<Outcome> {
                 ));
             }
             Err(err) => {
-                eprintln!("fazhi: {}: {}", path.display(), err.cause);
+                eprintln!(
+                    "fazhi: {}: {}",
+                    printable(&path.display().to_string()),
+                    printable(&err.cause.to_string())
+                );
                 failed = true;
             }
         }
@@ -56,7 +61,8 @@ pub fn run(args: ParseArgs, global: &Global) -> anyhow::Result<Outcome> {
     let out = if args.format == "json" {
         render_json(&reports)?
     } else {
-        render_text(&reports)
+        // Text from the files, for a terminal: no raw control characters.
+        printable_lines(&render_text(&reports)).into_owned()
     };
     if !out.is_empty() {
         // Not println!: a closed pipe (`| head`) is an error to end on quietly, not a panic.
@@ -156,14 +162,14 @@ pub fn render_text(reports: &[Report]) -> String {
         let _ = writeln!(out, "sections:    {}", r.sections.len());
 
         if let Some(p) = &r.preamble {
-            let _ = writeln!(out, "{}", level0_line("[preamble]", p));
+            let _ = writeln!(out, "{}", level0_line("(正文前言)", p));
         }
         for s in &r.sections {
             let indent = "  ".repeat(usize::from(s.level));
             let _ = writeln!(out, "{:>5}  {indent}{}", s.line_start, s.heading);
         }
         if let Some(c) = &r.closing {
-            let _ = writeln!(out, "{}", level0_line("[closing]", c));
+            let _ = writeln!(out, "{}", level0_line("(结尾)", c));
         }
     }
     out.trim_end().to_string()

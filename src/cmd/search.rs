@@ -4,7 +4,9 @@ use clap::{Args, ValueEnum};
 
 use super::{FilterArgs, Global, Outcome};
 use crate::engine::{SearchRequest, parse_query};
-use crate::output::{Format, ListPrinter, print_hit_chunk};
+use crate::output::{
+    Format, HIT_COLUMNS, ListPrinter, counted, print_count, print_hit_chunk, totals_line,
+};
 use crate::query::{LIST_CHUNK, Within};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -46,6 +48,9 @@ pub struct SearchArgs {
     pub limit: usize,
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Print only how many sections, reports and bureaus match.
+    #[arg(long)]
+    pub count: bool,
 }
 
 pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<Outcome> {
@@ -60,14 +65,31 @@ pub fn run(args: SearchArgs, global: &Global) -> anyhow::Result<Outcome> {
         limit: (args.limit > 0).then_some(args.limit),
     };
     let engine = global.engine()?;
+    if args.count {
+        let totals = engine.search_totals(&req)?;
+        let line = format!(
+            "{} in {} from {}",
+            counted(totals.sections, "section"),
+            counted(totals.reports, "report"),
+            counted(totals.bureaus, "bureau")
+        );
+        print_count(&mut std::io::stdout().lock(), args.format, &totals, &line)?;
+        return Ok(Outcome::found(totals.sections));
+    }
     let stdout = std::io::stdout();
-    let mut printer = ListPrinter::new(std::io::BufWriter::new(stdout.lock()), args.format);
+    let mut printer = ListPrinter::new(std::io::BufWriter::new(stdout.lock()), args.format)
+        .columns(HIT_COLUMNS.to_vec());
     let hits = engine.search(&req, LIST_CHUNK, &mut |chunk| {
         print_hit_chunk(&mut printer, &chunk)
     })?;
     printer.finish()?;
-    if hits == 0 && args.format == Format::Table {
-        eprintln!("fazhi: no sections match");
+    if args.format == Format::Table {
+        if hits == 0 {
+            eprintln!("fazhi: no sections match");
+        } else {
+            let totals = engine.search_totals(&req)?;
+            eprintln!("{}", totals_line(hits, totals.sections, totals.reports));
+        }
     }
     Ok(Outcome::found(hits))
 }

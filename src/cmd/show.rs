@@ -15,7 +15,7 @@ use tantivy::schema::{IndexRecordOption, Term};
 use super::{Global, Outcome};
 use crate::engine;
 use crate::index::IndexHandle;
-use crate::output::{paint, style, use_color};
+use crate::output::{paint, printable, printable_lines, style, use_color};
 use crate::query::{StoredSection, load_section};
 
 #[derive(Debug, Args)]
@@ -169,17 +169,17 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<Outcome> {
             .report_year
             .map(|y| y.to_string())
             .unwrap_or_else(|| "?".into()),
-        first.title.as_deref().unwrap_or("(无标题)")
+        printable(first.title.as_deref().unwrap_or("(无标题)"))
     )?;
     let region: Vec<&str> = [&first.province, &first.city, &first.county]
         .iter()
         .filter_map(|o| o.as_deref())
         .collect();
     if !region.is_empty() {
-        writeln!(out, "{}", region.join(" "))?;
+        writeln!(out, "{}", printable(&region.join(" ")))?;
     }
     if let Some(url) = &first.url {
-        writeln!(out, "{url}")?;
+        writeln!(out, "{}", printable(url))?;
     }
     if focus.is_some() {
         // Context: the heading path above, and the neighbours.
@@ -201,13 +201,13 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<Outcome> {
             )
         )?;
         if !s.heading_path.is_empty() {
-            writeln!(out, "{}", s.heading_path.join(" › "))?;
+            writeln!(out, "{}", printable(&s.heading_path.join(" › ")))?;
         }
         writeln!(out)?;
         if !s.heading.is_empty() {
             writeln!(out, "{}", paint(&s.heading, style::BOLD, color))?;
         }
-        writeln!(out, "{}", s.body)?;
+        writeln!(out, "{}", printable_lines(&s.body))?;
         let prev = idx.checked_sub(1).and_then(|i| sections.get(i));
         let next = sections.get(idx + 1);
         writeln!(out)?;
@@ -247,7 +247,7 @@ pub fn run(args: ShowArgs, global: &Global) -> anyhow::Result<Outcome> {
                 )?;
             }
             for line in s.body.lines() {
-                writeln!(out, "{indent}{line}")?;
+                writeln!(out, "{indent}{}", printable_lines(line))?;
             }
         }
     }

@@ -7,7 +7,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{Global, Outcome};
+use crate::engine::CorpusStats;
 use crate::index::scan;
+use crate::output::{Delimited, display_width, pad, printable, write_delimited};
 use crate::query::AdminLevel;
 
 #[derive(Debug, Args)]
@@ -54,7 +56,7 @@ fn space_usage(searcher: &tantivy::Searcher) -> anyhow::Result<Vec<(String, u64)
 }
 
 /// A report with a field fazhi could not find.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 struct Unknown<'a> {
     path: &'a str,
     doc_id: &'a str,
@@ -100,26 +102,15 @@ fn write_unknown(
                 writeln!(out, "{}", serde_json::to_string(r)?)?;
             }
         }
-        "csv" => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            if rows.is_empty() {
-                w.write_record([
-                    "path",
-                    "doc_id",
-                    "bureau",
-                    "report_year",
-                    "province",
-                    "missing",
-                ])?;
-            }
-            for r in &rows {
-                w.serialize(r)?;
-            }
-            out.write_all(&w.into_inner()?)?;
-        }
+        "csv" => write_delimited(&mut *out, rows, Delimited::Csv)?,
         _ => {
             for r in &rows {
-                writeln!(out, "{}  missing: {}", r.path, r.missing.replace(';', ", "))?;
+                writeln!(
+                    out,
+                    "{}  缺少: {}",
+                    printable(r.path),
+                    r.missing.replace(';', ", ")
+                )?;
             }
             eprintln!(
                 "fazhi: {} of {} reports lack a bureau, year or region; fill them in with metadata.csv (docs/metadata.md)",
@@ -157,62 +148,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?;
         return Ok(Outcome::Done);
     }
-    writeln!(out, "reports   {}", stats.reports)?;
-    writeln!(out, "sections  {}", stats.sections)?;
-    writeln!(out, "bureaus   {}", stats.bureaus)?;
-    writeln!(out, "provinces {}", stats.provinces)?;
-    let years: Vec<String> = stats
-        .years
-        .iter()
-        .map(|(y, n)| format!("{y}: {n}"))
-        .collect();
-    writeln!(out, "years     {}", years.join(", "))?;
-    let provs: Vec<String> = stats
-        .by_province
-        .iter()
-        .map(|(p, n)| format!("{p} {n}"))
-        .collect();
-    writeln!(out, "by province  {}", provs.join(", "))?;
-    // Levels from national down; departments most reports first.
-    let levels: Vec<String> = AdminLevel::ALL
-        .iter()
-        .map(|l| l.as_str())
-        .chain(["unknown"])
-        .filter_map(|l| stats.by_level.get(l).map(|n| format!("{l} {n}")))
-        .collect();
-    writeln!(out, "by level  {}", levels.join(", "))?;
-    let mut depts: Vec<(&String, &usize)> = stats.by_dept.iter().collect();
-    depts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-    const SHOWN_DEPTS: usize = 12;
-    let mut shown: Vec<String> = depts
-        .iter()
-        .take(SHOWN_DEPTS)
-        .map(|(d, n)| format!("{d} {n}"))
-        .collect();
-    if depts.len() > SHOWN_DEPTS {
-        shown.push(format!("… {} more (-f json)", depts.len() - SHOWN_DEPTS));
-    }
-    writeln!(out, "by dept   {}", shown.join(", "))?;
-    match &stats.copies {
-        Some(c) => writeln!(
-            out,
-            "copies    {} exact (counted once), {} near-identical reposts ({})",
-            c.exact_copies,
-            c.reposts,
-            if args.dedup {
-                "counted once"
-            } else {
-                "counted; --dedup counts them once"
-            }
-        )?,
-        None => writeln!(out, "copies    unknown; run `fazhi index`")?,
-    }
-    writeln!(
-        out,
-        "index     {} ({:.2} MB)",
-        stats.index_dir,
-        stats.index_bytes as f64 / 1e6
-    )?;
+    write_table(&mut out, &stats, args.dedup)?;
     if args.space {
         for (part, bytes) in space_usage(&searcher)? {
             writeln!(out, "  {:>10.3} MB  {part}", bytes as f64 / 1e6)?;
@@ -220,3 +156,109 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
     }
     Ok(Outcome::Done)
 }
+
+/// The table for people: Chinese labels (as in `matrix` and `search`),
+/// padded by display width so the values line up.
+fn write_table(out: &mut impl Write, stats: &CorpusStats, dedup: bool) -> std::io::Result<()> {
+    let shown = |key: &str, unknown: &'static str| -> String {
+        if key == UNKNOWN {
+            unknown.to_string()
+        } else {
+            printable(key).into_owned()
+        }
+    };
+    let listed = |counts: &mut dyn Iterator<Item = (String, usize)>| -> String {
+        counts
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let years = listed(&mut (stats.years.iter()).map(|(y, n)| (shown(y, "(未知年度)"), *n)));
+    let provinces =
+        listed(&mut (stats.by_province.iter()).map(|(p, n)| (shown(p, "(未知地区)"), *n)));
+    // Levels from national down; departments most reports first.
+    let levels = listed(
+        &mut AdminLevel::ALL
+            .iter()
+            .filter_map(|l| {
+                let n = stats.by_level.get(l.as_str())?;
+                Some((level_label(*l).to_string(), *n))
+            })
+            .chain(
+                stats
+                    .by_level
+                    .get(UNKNOWN)
+                    .map(|n| ("(未知层级)".to_string(), *n)),
+            ),
+    );
+    let mut depts: Vec<(&String, &usize)> = stats.by_dept.iter().collect();
+    depts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    const SHOWN_DEPTS: usize = 12;
+    let mut departments = listed(
+        &mut depts
+            .iter()
+            .take(SHOWN_DEPTS)
+            .map(|(d, n)| (shown(d, "(未知部门)"), **n)),
+    );
+    if depts.len() > SHOWN_DEPTS {
+        departments.push_str(&format!(
+            " … 另有 {} 类 (-f json)",
+            depts.len() - SHOWN_DEPTS
+        ));
+    }
+    let copies = match &stats.copies {
+        Some(c) => format!(
+            "{} 份完全相同 (只计一次), {} 份近似转载 ({})",
+            c.exact_copies,
+            c.reposts,
+            if dedup {
+                "只计一次"
+            } else {
+                "分别计数; --dedup 只计一次"
+            }
+        ),
+        None => "未知; 请运行 fazhi index".to_string(),
+    };
+    let rows = [
+        ("报告", stats.reports.to_string()),
+        ("段落", stats.sections.to_string()),
+        ("单位", stats.bureaus.to_string()),
+        ("省份", stats.provinces.to_string()),
+        ("各年度报告", years),
+        ("各省报告", provinces),
+        ("各层级报告", levels),
+        ("各部门报告", departments),
+        ("副本", copies),
+        (
+            "索引",
+            format!(
+                "{} ({:.2} MB)",
+                printable(&stats.index_dir),
+                stats.index_bytes as f64 / 1e6
+            ),
+        ),
+    ];
+    let width = rows
+        .iter()
+        .map(|(k, _)| display_width(k))
+        .max()
+        .unwrap_or(0);
+    for (label, value) in rows {
+        writeln!(out, "{}  {value}", pad(label, width, false))?;
+    }
+    Ok(())
+}
+
+/// A level as the table shows it.
+fn level_label(level: AdminLevel) -> &'static str {
+    match level {
+        AdminLevel::National => "国家",
+        AdminLevel::Province => "省",
+        AdminLevel::City => "市",
+        AdminLevel::County => "县",
+        AdminLevel::Township => "乡镇",
+    }
+}
+
+/// The key of reports without a year or province in the JSON maps.
+const UNKNOWN: &str = "unknown";

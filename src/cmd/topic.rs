@@ -9,7 +9,11 @@ use serde::Serialize;
 
 use super::{FilterArgs, Global, Outcome};
 use crate::engine::{TermCount, TopicHit, TopicRequest};
-use crate::output::{Format, ListPrinter, mark, paint, style};
+use crate::output::delimited::columns;
+use crate::output::{
+    Format, ListPrinter, counted, display_width, mark, pad, paint, print_count, printable, style,
+    totals_line,
+};
 use crate::query::LIST_CHUNK;
 
 #[derive(Debug, Args)]
@@ -26,10 +30,13 @@ pub struct TopicArgs {
     /// Show how each score was computed: per-term counts, weights and shares.
     #[arg(long)]
     pub explain: bool,
+    /// Print only how many sections, reports and bureaus score for it.
+    #[arg(long, conflicts_with = "explain")]
+    pub count: bool,
 }
 
 /// Flat row for CSV/TSV.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 struct TopicRow<'a> {
     rank: usize,
     topic: &'a str,
@@ -76,7 +83,7 @@ fn write_topic_hit(out: &mut impl Write, h: &TopicHit, color: bool) -> io::Resul
         paint(&format!("{:>3}.", hit.rank), style::DIM, color),
         paint(bureau, style::BOLD, color),
         year,
-        heading,
+        printable(&heading),
         paint(&format!("[{:.2}]", h.topic_score), style::DIM, color)
     )?;
     writeln!(
@@ -104,17 +111,30 @@ fn write_topic_hit(out: &mut impl Write, h: &TopicHit, color: bool) -> io::Resul
             "     score = Σ weight × (k1+1)·f / (f + K),  f = body + {}×heading,  k1 = {},  K = {} (body {} chars)",
             ex.heading_weight, ex.k1, ex.k, ex.body_len
         )?;
+        // Terms padded by display width (a CJK character takes two
+        // columns), so the numbers line up.
+        let width = ex
+            .terms
+            .iter()
+            .map(|t| display_width(&t.term))
+            .chain([14])
+            .max()
+            .unwrap_or(14);
         for t in &ex.terms {
             writeln!(
                 out,
-                "       {:<14} weight {:<4} body {:<3} heading {:<2} → {:.4}",
-                t.term, t.weight, t.body, t.heading, t.contribution
+                "       {} weight {:<4} body {:<3} heading {:<2} → {:.4}",
+                pad(&printable(&t.term), width, false),
+                t.weight,
+                t.body,
+                t.heading,
+                t.contribution
             )?;
         }
         writeln!(
             out,
-            "       {:<14} {:>36}",
-            "total",
+            "       {} {:>36}",
+            pad("total", width, false),
             format!("{:.4}", ex.score)
         )?;
     }
@@ -165,18 +185,35 @@ pub fn run(args: TopicArgs, global: &Global) -> anyhow::Result<Outcome> {
     };
     let engine = global.engine()?;
     let slot = engine.resolve_topic(&req.topic)?;
+    if args.count {
+        let totals = engine.topic_totals(&req)?;
+        let line = format!(
+            "{} in {} from {}",
+            counted(totals.sections, "section"),
+            counted(totals.reports, "report"),
+            counted(totals.bureaus, "bureau")
+        );
+        print_count(&mut io::stdout().lock(), args.format, &totals, &line)?;
+        return Ok(Outcome::found(totals.sections));
+    }
     let stdout = io::stdout();
-    let mut printer = ListPrinter::new(io::BufWriter::new(stdout.lock()), args.format);
+    let mut printer = ListPrinter::new(io::BufWriter::new(stdout.lock()), args.format)
+        .columns(columns::<TopicRow>());
     let hits = engine.topic(&req, LIST_CHUNK, &mut |chunk| {
         print_topic_chunk(&mut printer, &chunk)
     })?;
     printer.finish()?;
-    if hits == 0 && args.format == Format::Table {
-        eprintln!(
-            "fazhi: no section reaches score {} for topic {} (--min-score to change it)",
-            engine.topic_threshold(&req.filters)?,
-            engine.scored_taxonomy()?.names[slot]
-        );
+    if args.format == Format::Table {
+        if hits == 0 {
+            eprintln!(
+                "fazhi: no section reaches score {} for topic {} (--min-score to change it)",
+                engine.topic_threshold(&req.filters)?,
+                engine.scored_taxonomy()?.names[slot]
+            );
+        } else {
+            let totals = engine.topic_totals(&req)?;
+            eprintln!("{}", totals_line(hits, totals.sections, totals.reports));
+        }
     }
     Ok(Outcome::found(hits))
 }

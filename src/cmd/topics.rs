@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{FilterArgs, Global, Outcome};
 use crate::engine::Engine;
-use crate::output::{Format, paint, style, use_color, write_delimited, write_json};
+use crate::output::{Delimited, Format, paint, style, use_color, write_delimited, write_json};
 use crate::query::Filters;
 use crate::topics::Taxonomy;
 
@@ -47,7 +47,7 @@ struct TopicSummary {
     variants: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 struct SummaryRow<'a> {
     topic: &'a str,
     aliases: String,
@@ -68,8 +68,8 @@ pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<Outcome> {
     match args.format {
         Format::Json => write_json(&mut out, &summaries, false)?,
         Format::Jsonl => write_json(&mut out, &summaries, true)?,
-        Format::Csv => write_delimited(&mut out, summaries.iter().map(row), b',')?,
-        Format::Tsv => write_delimited(&mut out, summaries.iter().map(row), b'\t')?,
+        Format::Csv => write_delimited(&mut out, summaries.iter().map(row), Delimited::Csv)?,
+        Format::Tsv => write_delimited(&mut out, summaries.iter().map(row), Delimited::Tsv)?,
         Format::Table => {
             let header = format!(
                 "{} topics ({}), {} sections. Columns: sections mainly about the topic / discussing it / mentioning it / reports discussing it",
@@ -79,6 +79,10 @@ pub fn run(args: TopicsArgs, global: &Global) -> anyhow::Result<Outcome> {
             );
             write_table(&mut out, &header, &summaries, args.terms)?;
         }
+    }
+    if sections == 0 {
+        eprintln!("fazhi: no sections match the filters");
+        return Ok(Outcome::NoHits);
     }
     Ok(Outcome::Done)
 }

@@ -51,8 +51,9 @@ pub fn share(n: usize, of: usize) -> f64 {
 impl Engine {
     /// The matrix over the sections passing `filters`, with a column for
     /// each topic named in `topics` (names or aliases, in that order,
-    /// each once; all topics when empty); `None` when no section passes.
-    pub fn matrix(&self, topics: &[String], filters: &Filters) -> anyhow::Result<Option<Counts>> {
+    /// each once; all topics when empty). When no section passes, the
+    /// topics with no rows and a zero total.
+    pub fn matrix(&self, topics: &[String], filters: &Filters) -> anyhow::Result<Counts> {
         let taxonomy = self.scored_taxonomy()?;
         let mut slots: Vec<usize> = Vec::new();
         for name in topics {
@@ -120,7 +121,7 @@ fn compute(
     taxonomy: &Taxonomy,
     slots: &[usize],
     filters: &Filters,
-) -> anyhow::Result<Option<Counts>> {
+) -> anyhow::Result<Counts> {
     let k = slots.len();
     // Row numbers are bureau numbers; NO_BUREAU until the names are known.
     const NO_BUREAU: u32 = u32::MAX;
@@ -170,7 +171,12 @@ fn compute(
         }
     })?;
     if total.sections == 0 {
-        return Ok(None);
+        // No section: the matrix keeps its shape (the topics, no rows).
+        return Ok(Counts {
+            topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
+            rows: Vec::new(),
+            total,
+        });
     }
     total.reports = all_reports.iter().map(|w| w.count_ones() as usize).sum();
     // The total's counts: the rows' summed (once, not per section).
@@ -219,9 +225,9 @@ fn compute(
         .filter(|(_, acc)| acc.sections > 0)
         .collect();
     named.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(Some(Counts {
+    Ok(Counts {
         topics: slots.iter().map(|s| taxonomy.names[*s].clone()).collect(),
         rows: named,
         total,
-    }))
+    })
 }

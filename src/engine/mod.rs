@@ -31,13 +31,14 @@ use crate::query::{
 };
 use crate::topics::Taxonomy;
 
-pub mod guard;
 pub mod facets;
+pub mod guard;
 pub mod matrix;
 pub mod overview;
 mod sections;
 pub mod stats;
 pub mod topic;
+pub mod totals;
 pub mod trend;
 
 pub use facets::{Facet, FacetCount, Facets};
@@ -45,6 +46,7 @@ pub use guard::guarded;
 pub use overview::{SectionRow, SectionScan};
 pub use stats::CorpusStats;
 pub use topic::{TermCount, TopicHit, TopicRanking, rank_topic};
+pub use totals::Totals;
 pub use trend::{AdoptionRequest, KwicRequest, TrendRequest};
 
 /// `search --topic`: BM25 score + this × the section's topic score.
@@ -166,7 +168,7 @@ pub fn lift(err: anyhow::Error) -> anyhow::Error {
 /// Bad rows of the user's metadata file, one warning line each.
 pub fn print_metadata_warnings(warnings: &[String]) {
     for w in warnings {
-        eprintln!("fazhi: warning: {w}");
+        eprintln!("fazhi: warning: {}", crate::text::printable::printable(w));
     }
 }
 
@@ -394,6 +396,67 @@ impl Engine {
             query::rescore_by_topic(&searcher, t.slot, &mut matches);
         }
         Ok(matches)
+    }
+
+    /// How many sections, reports and bureaus match a search, however
+    /// many it lists (see [`totals`]).
+    pub fn search_totals(&self, req: &SearchRequest) -> anyhow::Result<Totals> {
+        let filters = self.with_topic(&req.filters, req.topic.as_deref())?;
+        let searcher = self.searcher();
+        let f = &self.handle.fields;
+        let q = query::full_query(&searcher, f, &req.query, &filters)?;
+        let mut addrs: Vec<DocAddress> = query::all_matches(&searcher, q.as_ref(), false)?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        if let Some(within) = req.within {
+            let keep = query::map_sections(&searcher, f, &addrs, |_, s| {
+                query::matches_within(&req.query, &s.text(), within)
+            })?;
+            addrs = addrs
+                .into_iter()
+                .zip(keep)
+                .filter_map(|(a, k)| k.then_some(a))
+                .collect();
+        }
+        totals::totals_of(&searcher, &addrs)
+    }
+
+    /// How many sections, reports and bureaus a topic's ranking holds
+    /// (the topic's sections passing the filters: the one threshold).
+    pub fn topic_totals(&self, req: &TopicRequest) -> anyhow::Result<Totals> {
+        let topic = self.topic_filter(&req.filters, &req.topic)?;
+        let slot = topic.slot;
+        let mut sections = 0;
+        let (mut reports, mut bureaus) = (Vec::<u64>::new(), Vec::<u64>::new());
+        let set = |bits: &mut Vec<u64>, n: u32| {
+            let (word, bit) = (n as usize / 64, n % 64);
+            if bits.len() <= word {
+                bits.resize(word + 1, 0);
+            }
+            bits[word] |= 1 << bit;
+        };
+        let scan = self.scan_sections(&req.filters, |s| {
+            if topic.admits(s.scores[slot]) {
+                sections += 1;
+                set(&mut reports, s.report);
+                if let Some(b) = s.bureau {
+                    set(&mut bureaus, b);
+                }
+            }
+        })?;
+        // The empty bureau name (a report without one) is not a bureau.
+        if let Some(empty) = scan.bureaus.iter().position(String::is_empty)
+            && let Some(w) = bureaus.get_mut(empty / 64)
+        {
+            *w &= !(1 << (empty % 64));
+        }
+        let count = |bits: &[u64]| bits.iter().map(|w| w.count_ones() as usize).sum();
+        Ok(Totals {
+            sections,
+            reports: count(&reports),
+            bureaus: count(&bureaus),
+        })
     }
 
     /// Hand every section passing `filters` to `visit`, with its scores for

@@ -109,3 +109,141 @@ impl Drop for AtomicFile {
         }
     }
 }
+
+/// Where a command's output file goes (`-o FILE`): a regular file is
+/// written under a temporary name and renamed into place ([`AtomicFile`]);
+/// anything else that exists — a device such as `/dev/null`, a FIFO,
+/// `/dev/stdout` — is opened and written directly, streaming, because
+/// renaming over it would replace the device node or link with a plain
+/// file (and leave a FIFO's reader waiting forever); `-` is standard output.
+#[derive(Debug)]
+pub enum Destination {
+    /// A regular file (new or replaced), written atomically.
+    Regular(AtomicFile),
+    /// An existing non-regular file, opened for writing.
+    Special { path: PathBuf, file: File },
+    /// `-`: standard output.
+    Stdout,
+}
+
+impl Destination {
+    /// Claim `dest`. An existing destination needs `force` (a folder is
+    /// refused in any case); `-` is standard output.
+    pub fn create(dest: &Path, force: bool) -> Result<Destination, DestinationError> {
+        if dest.as_os_str() == "-" {
+            return Ok(Destination::Stdout);
+        }
+        // Following links: `/dev/stdout` is a link to whatever fd 1 is.
+        let target = std::fs::metadata(dest);
+        let is_link = dest.symlink_metadata().is_ok_and(|m| m.is_symlink());
+        match target {
+            Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+                if !force {
+                    return Err(DestinationError::Exists(dest.to_path_buf()));
+                }
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(dest)
+                    .map_err(|source| DestinationError::Unwritable {
+                        path: dest.to_path_buf(),
+                        source,
+                    })?;
+                Ok(Destination::Special {
+                    path: dest.to_path_buf(),
+                    file,
+                })
+            }
+            Ok(meta) if meta.is_file() && is_link => {
+                // Replace the file the link points to, keeping the link.
+                if !force {
+                    return Err(DestinationError::Exists(dest.to_path_buf()));
+                }
+                let real =
+                    std::fs::canonicalize(dest).map_err(|source| DestinationError::Unwritable {
+                        path: dest.to_path_buf(),
+                        source,
+                    })?;
+                AtomicFile::create(&real, true).map(Destination::Regular)
+            }
+            _ => AtomicFile::create(dest, force).map(Destination::Regular),
+        }
+    }
+
+    /// Whether the destination is a stream (no seeking, nothing to rename).
+    pub fn is_stream(&self) -> bool {
+        !matches!(self, Destination::Regular(_))
+    }
+
+    /// Whether the destination is a terminal (binary output refused there).
+    pub fn is_terminal(&self) -> bool {
+        use std::io::IsTerminal;
+        match self {
+            Destination::Regular(_) => false,
+            Destination::Special { file, .. } => file.is_terminal(),
+            Destination::Stdout => io::stdout().is_terminal(),
+        }
+    }
+
+    /// The destination as named to the user.
+    pub fn name(&self) -> String {
+        match self {
+            Destination::Regular(a) => a.dest().display().to_string(),
+            Destination::Special { path, .. } => path.display().to_string(),
+            Destination::Stdout => "standard output".to_string(),
+        }
+    }
+
+    /// A writer into the destination. Only a regular file can seek.
+    pub fn writer(&mut self) -> DestinationWriter<'_> {
+        match self {
+            Destination::Regular(a) => DestinationWriter::File(a.file()),
+            Destination::Special { file, .. } => DestinationWriter::Stream(Box::new(&*file)),
+            Destination::Stdout => DestinationWriter::Stream(Box::new(io::stdout())),
+        }
+    }
+
+    /// Finish: rename a regular file into place; flush a stream.
+    pub fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Destination::Regular(a) => a.commit(),
+            Destination::Special { path, mut file } => io::Write::flush(&mut file)
+                .with_context(|| format!("cannot write {}", path.display())),
+            Destination::Stdout => Ok(io::Write::flush(&mut io::stdout())?),
+        }
+    }
+}
+
+/// What [`Destination::writer`] gives: the temporary regular file, or a
+/// stream that cannot seek.
+pub enum DestinationWriter<'a> {
+    File(&'a mut File),
+    Stream(Box<dyn io::Write + Send + 'a>),
+}
+
+impl io::Write for DestinationWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            DestinationWriter::File(f) => f.write(buf),
+            DestinationWriter::Stream(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            DestinationWriter::File(f) => f.flush(),
+            DestinationWriter::Stream(s) => s.flush(),
+        }
+    }
+}
+
+impl io::Seek for DestinationWriter<'_> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        match self {
+            DestinationWriter::File(f) => f.seek(pos),
+            DestinationWriter::Stream(_) => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "the destination is a stream (it cannot seek)",
+            )),
+        }
+    }
+}

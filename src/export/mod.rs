@@ -24,7 +24,8 @@
 //! Formula injection: a CSV cell that starts with `=`, `+`, `-`, `@`, tab
 //! or CR would be run as a formula by Excel/LibreOffice, so text cells
 //! starting so get a `'` in front (OWASP's advice; the numeric columns —
-//! rank, score, year, lines — are never guarded). XLSX writes every text
+//! rank, score, year, lines — are never guarded). The cells are written by
+//! the one CSV writer of every command ([`crate::output::delimited`]). XLSX writes every text
 //! cell as a string cell, never a formula, so it needs no prefix. JSON
 //! formats are not spreadsheets and are written as is.
 //!
@@ -43,7 +44,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use rust_xlsxwriter::{Format as XlsxFormat, Workbook};
 
-use crate::output::HIT_COLUMNS;
+use crate::output::{Delimited, DelimitedWriter, HIT_COLUMNS};
 use crate::query::{Hit, StoredSection};
 
 mod atomic;
@@ -52,10 +53,10 @@ mod doc_order;
 mod record;
 mod xlsx;
 
-pub use atomic::{AtomicFile, DestinationError};
+pub use crate::output::needs_formula_guard;
+pub use atomic::{AtomicFile, Destination, DestinationError, DestinationWriter};
 pub use bulk::{BULK_FIELDS, BulkAction, BulkDoc};
-use record::csv_writer;
-pub use record::{RecordEncoder, RowInput, SectionRef, Strs, needs_formula_guard};
+pub use record::{RecordEncoder, RowInput, SectionRef, Strs};
 pub use xlsx::SUMMARY_COLUMNS;
 use xlsx::{XlsxRow, XlsxSink};
 
@@ -100,11 +101,17 @@ impl ExportFormat {
         self == ExportFormat::NdjsonBulk
     }
 }
+/// The column (and JSON field) holding each section's whole text, after
+/// the [`HIT_COLUMNS`] (`fazhi export` writes it unless `--no-text`).
+pub const TEXT_COLUMN: &str = "text";
+
 /// Export settings.
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
     /// Start CSV with a UTF-8 byte-order mark.
     pub bom: bool,
+    /// Add the [`TEXT_COLUMN`]: the section's heading and body as written.
+    pub text: bool,
     /// `_index` of the bulk action lines.
     pub bulk_index: String,
     /// Action of the bulk lines.
@@ -117,6 +124,7 @@ impl Default for ExportOptions {
     fn default() -> Self {
         ExportOptions {
             bom: true,
+            text: false,
             bulk_index: "fazhi".to_string(),
             bulk_action: BulkAction::Create,
             tempdir: None,
@@ -158,10 +166,11 @@ impl<W: Write + Seek + Send> Exporter<W> {
                 if opts.bom {
                     out.write_all("\u{feff}".as_bytes())?;
                 }
-                let mut w = csv_writer(&mut out);
-                w.write_record(HIT_COLUMNS)?;
-                w.flush()?;
-                drop(w);
+                let mut columns = HIT_COLUMNS.to_vec();
+                if opts.text {
+                    columns.push(TEXT_COLUMN);
+                }
+                DelimitedWriter::new(&mut out, Delimited::Csv).header(&columns)?;
                 Sink::Plain(out)
             }
             ExportFormat::Json => {
@@ -185,6 +194,7 @@ impl<W: Write + Seek + Send> Exporter<W> {
                     sheet: 0,
                     row: 0,
                     summary: BTreeMap::new(),
+                    text: opts.text,
                 });
                 xlsx.add_hits_sheet()?;
                 Sink::Xlsx { xlsx, out }
@@ -211,12 +221,15 @@ impl<W: Write + Seek + Send> Exporter<W> {
     }
 
     /// Write one hit. `section` (the hit's stored section) is required by
-    /// [`ExportFormat::NdjsonBulk`] and ignored by the other formats.
+    /// [`ExportFormat::NdjsonBulk`] and by the [`TEXT_COLUMN`].
     pub fn push(&mut self, hit: &Hit, section: Option<&StoredSection>) -> anyhow::Result<()> {
         let sref = match (self.format, section) {
-            (ExportFormat::NdjsonBulk, Some(s)) => SectionRef::from_section(s),
+            (_, Some(s)) => SectionRef::from_section(s),
             (ExportFormat::NdjsonBulk, None) => {
                 anyhow::bail!("a bulk export needs each hit's stored section")
+            }
+            _ if self.opts.text => {
+                anyhow::bail!("an export with the text column needs each hit's stored section")
             }
             _ => SectionRef::from_hit(hit),
         };
@@ -318,7 +331,9 @@ mod tests {
             "#hash",
         ];
         for f in fields {
-            let mut w = csv_writer(Vec::new());
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(Vec::new());
             w.write_record(["x", f]).unwrap();
             let want = w.into_inner().unwrap();
             let mut got = b"x".to_vec();

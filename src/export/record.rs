@@ -2,11 +2,11 @@
 //! ([`RecordEncoder`]), with the formula guard for spreadsheet cells.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 
 use serde::Serialize;
 
 use crate::index::HEADING_PATH_SEP;
+use crate::output::delimited::push_field;
 use crate::query::{Hit, StoredSection};
 
 use super::bulk::{BulkAction, BulkDoc, BulkTarget};
@@ -190,15 +190,9 @@ pub(super) struct HitJson<'a> {
     snippet: &'a str,
     highlights: &'a [(usize, usize)],
     matched: &'a [&'a str],
-}
-
-/// Whether a spreadsheet would read a text cell as a formula (OWASP's
-/// "CSV injection" list: `=`, `+`, `-`, `@`, tab, carriage return).
-pub fn needs_formula_guard(s: &str) -> bool {
-    matches!(
-        s.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    )
+    /// The section's whole text (`export` without `--no-text`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
 }
 
 /// Encodes hits into records for an [`Exporter`] of one format; one per
@@ -209,8 +203,11 @@ pub struct RecordEncoder {
     format: ExportFormat,
     bulk_index: String,
     bulk_action: BulkAction,
+    /// Whether records carry the section's whole text.
+    text: bool,
     joined: String,
     matched: String,
+    whole: String,
 }
 
 impl RecordEncoder {
@@ -219,8 +216,10 @@ impl RecordEncoder {
             format,
             bulk_index: opts.bulk_index.clone(),
             bulk_action: opts.bulk_action,
+            text: opts.text && format != ExportFormat::NdjsonBulk,
             joined: String::new(),
             matched: String::new(),
+            whole: String::new(),
         }
     }
 
@@ -232,6 +231,15 @@ impl RecordEncoder {
     /// Append the record of `row` to `out`.
     pub fn encode(&mut self, row: &RowInput<'_>, out: &mut Vec<u8>) -> anyhow::Result<()> {
         let s = row.section;
+        self.whole.clear();
+        if self.text {
+            // The section as written: its heading line, then its body.
+            self.whole.push_str(s.heading);
+            if !s.heading.is_empty() && !s.body.is_empty() {
+                self.whole.push('\n');
+            }
+            self.whole.push_str(s.body);
+        }
         match self.format {
             ExportFormat::Csv => {
                 self.joined.clear();
@@ -263,10 +271,14 @@ impl RecordEncoder {
                 csv_text(out, s.doc_id);
                 csv_text(out, s.section_id);
                 csv_text(out, s.url.unwrap_or(""));
+                if self.text {
+                    csv_text(out, &self.whole);
+                }
                 out.extend_from_slice(b"\r\n");
             }
             ExportFormat::Json | ExportFormat::Jsonl => {
-                serde_json::to_writer(&mut *out, &hit_json(row))?;
+                let text = self.text.then_some(self.whole.as_str());
+                serde_json::to_writer(&mut *out, &hit_json(row, text))?;
                 if self.format == ExportFormat::Jsonl {
                     out.push(b'\n');
                 }
@@ -307,6 +319,7 @@ impl RecordEncoder {
                         s.doc_id,
                         s.section_id,
                         s.url.unwrap_or(""),
+                        &self.whole,
                     ],
                 }
                 .encode(out);
@@ -316,7 +329,7 @@ impl RecordEncoder {
     }
 }
 
-pub(super) fn hit_json<'a>(row: &RowInput<'a>) -> HitJson<'a> {
+pub(super) fn hit_json<'a>(row: &RowInput<'a>, text: Option<&'a str>) -> HitJson<'a> {
     let s = row.section;
     HitJson {
         rank: row.rank,
@@ -340,40 +353,13 @@ pub(super) fn hit_json<'a>(row: &RowInput<'a>) -> HitJson<'a> {
         snippet: row.snippet,
         highlights: row.highlights,
         matched: row.matched,
+        text,
     }
 }
 
-/// Append `,` and a CSV text field: quoted when it holds `,` `"` CR or LF
-/// (the csv crate's `QuoteStyle::Necessary`), with a `'` put before a
-/// value a spreadsheet would take for a formula ([`needs_formula_guard`]).
+/// Append `,` and a CSV text field, through the one CSV writer's
+/// [`push_field`] (quoted when needed, formula guard, no raw controls).
 pub(super) fn csv_text(out: &mut Vec<u8>, v: &str) {
     out.push(b',');
-    let guard = needs_formula_guard(v);
-    let v = v.as_bytes();
-    if memchr::memchr3(b',', b'"', b'\n', v).is_none() && memchr::memchr(b'\r', v).is_none() {
-        if guard {
-            out.push(b'\'');
-        }
-        out.extend_from_slice(v);
-        return;
-    }
-    out.push(b'"');
-    if guard {
-        out.push(b'\'');
-    }
-    for part in v.split_inclusive(|&b| b == b'"') {
-        out.extend_from_slice(part);
-        if part.last() == Some(&b'"') {
-            out.push(b'"');
-        }
-    }
-    out.push(b'"');
-}
-
-pub(super) fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .has_headers(false)
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(out)
+    push_field(out, v, b',');
 }

@@ -5,19 +5,20 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rust_xlsxwriter::{Format as XlsxFormat, Workbook, Worksheet};
 
+use super::TEXT_COLUMN;
 use crate::output::HIT_COLUMNS;
 
 /// The cells of one XLSX hits row, as a record: fixed-size numbers, then
-/// 13 length-prefixed strings (bureau, province, city, county,
+/// 14 length-prefixed strings (bureau, province, city, county,
 /// publish_date, title, heading_path, snippet, matched, path, doc_id,
-/// section_id, url).
+/// section_id, url, text).
 pub(super) struct XlsxRow<'a> {
     pub(super) rank: u64,
     pub(super) score: f32,
     pub(super) report_year: Option<u64>,
     pub(super) line_start: u64,
     pub(super) line_end: u64,
-    pub(super) strs: [&'a str; 13],
+    pub(super) strs: [&'a str; 14],
 }
 
 impl<'a> XlsxRow<'a> {
@@ -50,7 +51,7 @@ impl<'a> XlsxRow<'a> {
         let year = u64_of(&mut rec)?;
         let line_start = u64_of(&mut rec)?;
         let line_end = u64_of(&mut rec)?;
-        let mut strs = [""; 13];
+        let mut strs = [""; 14];
         for s in &mut strs {
             let n = u64_of(&mut rec)? as usize;
             *s = std::str::from_utf8(take(&mut rec, n)?)?;
@@ -113,6 +114,29 @@ pub(super) struct XlsxSink {
     pub(super) sheet: usize,
     pub(super) row: u32,
     pub(super) summary: BTreeMap<RegionKey, BureauTally>,
+    /// Whether the hits sheet has the [`TEXT_COLUMN`].
+    pub(super) text: bool,
+}
+
+/// Width of the text column.
+const TEXT_WIDTH: f64 = 100.0;
+
+/// Excel's limit on the characters of one cell.
+pub(super) const XLSX_MAX_CELL_CHARS: usize = 32_767;
+
+/// Marks a text cut at [`XLSX_MAX_CELL_CHARS`].
+const CUT_MARK: &str = "…[截断]";
+
+/// `s` cut to fit one Excel cell, with [`CUT_MARK`] at the cut.
+fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    let keep = XLSX_MAX_CELL_CHARS - CUT_MARK.chars().count();
+    match s.char_indices().nth(XLSX_MAX_CELL_CHARS) {
+        None => s.into(),
+        Some(_) => {
+            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+            format!("{}{CUT_MARK}", &s[..end]).into()
+        }
+    }
 }
 impl XlsxSink {
     pub(super) fn current(&mut self) -> anyhow::Result<&mut Worksheet> {
@@ -131,9 +155,11 @@ impl XlsxSink {
         let bold = self.bold.clone();
         let ws = self.workbook.add_worksheet_with_constant_memory();
         ws.set_name(&name)?;
-        for (col, (title, width)) in HIT_COLUMNS.iter().zip(HIT_WIDTHS).enumerate() {
+        let text = self.text.then_some((TEXT_COLUMN, TEXT_WIDTH));
+        let columns = HIT_COLUMNS.into_iter().zip(HIT_WIDTHS).chain(text);
+        for (col, (title, width)) in columns.enumerate() {
             ws.set_column_width(col as u16, width)?;
-            ws.write_string_with_format(0, col as u16, *title, &bold)?;
+            ws.write_string_with_format(0, col as u16, title, &bold)?;
         }
         ws.set_freeze_panes(1, 0)?;
         self.sheet = n;
@@ -143,7 +169,7 @@ impl XlsxSink {
 
     pub(super) fn finish_hits_sheet(&mut self) -> anyhow::Result<()> {
         let last_row = self.row.max(1);
-        let last_col = (HIT_COLUMNS.len() - 1) as u16;
+        let last_col = (HIT_COLUMNS.len() - usize::from(!self.text)) as u16;
         self.current()?.autofilter(0, 0, last_row, last_col)?;
         Ok(())
     }
@@ -169,7 +195,9 @@ impl XlsxSink {
             doc_id,
             section_id,
             url,
+            text,
         ] = row.strs;
+        let with_text = self.text;
         let ws = self.current()?;
         ws.write_number(r, 0, row.rank as f64)?;
         ws.write_number(r, 1, f64::from(row.score))?;
@@ -201,6 +229,9 @@ impl XlsxSink {
         ws.write_string(r, 16, section_id)?;
         if !url.is_empty() {
             ws.write_string(r, 17, cell_text(url))?;
+        }
+        if with_text {
+            ws.write_string(r, HIT_COLUMNS.len() as u16, fit_cell(&cell_text(text)))?;
         }
 
         let rank = row.rank as usize;

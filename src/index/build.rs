@@ -79,7 +79,11 @@ impl BuildSummary {
     /// One line per skipped file, on stderr.
     pub fn print_warnings(&self) {
         for e in &self.skipped {
-            eprintln!("fazhi: warning: skipped {e}");
+            let e = e.to_string();
+            eprintln!(
+                "fazhi: warning: skipped {}",
+                crate::text::printable::printable(&e)
+            );
         }
         for e in &self.warnings {
             eprintln!("fazhi: warning: {e}");

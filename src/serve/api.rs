@@ -246,9 +246,10 @@ pub async fn matrix(AxState(state): Shared, raw: RawQuery) -> ApiResult<Value> {
         .transpose()?;
     let value = state
         .run(move |engine| {
-            let Some(counts) = engine.matrix(&topics, &filters)? else {
+            let counts = engine.matrix(&topics, &filters)?;
+            if counts.total.sections == 0 {
                 return Ok(json!({"topics": [], "bureaus": [], "total": null, "bureaus_total": 0}));
-            };
+            }
             let mut matrix = counts.matrix();
             let bureaus_total = matrix.bureaus.len();
             if let Some(n) = limit {

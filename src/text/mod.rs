@@ -8,4 +8,5 @@
 
 pub mod dates;
 pub mod numbering;
+pub mod printable;
 pub mod script;
