@@ -61,7 +61,10 @@ t=$(now)
 "$BIN" --corpus "$CORPUS" --index "$IDX" reuse >"$WORK/reuse.out" 2>"$WORK/reuse.err" || true
 LIST_MS=$(ms_since "$t")
 t=$(now)
-PAIRS=$("$BIN" --corpus "$CORPUS" --index "$IDX" reuse -n 0 -f jsonl 2>/dev/null | wc -l)
+PAIRS=$({ "$BIN" --corpus "$CORPUS" --index "$IDX" reuse -n 0 -f jsonl 2>/dev/null || true; } | wc -l)
+t=$(now)
+PAIRS100=$({ "$BIN" --corpus "$CORPUS" --index "$IDX" reuse -n 0 -f jsonl --min-chars 100 2>/dev/null || true; } | wc -l)
+ALL100_MS=$(ms_since "$t")
 ALL_MS=$(ms_since "$t")
 CANDIDATES=$(sed -n 's/^reuse:.*; \([0-9]*\) candidate pairs.*/\1/p' "$WORK/change.out")
 
@@ -76,3 +79,4 @@ echo "| 1% changed ($CHANGED files) | $CHG_MS ms, of which reuse $CHG_REUSE_MS m
 echo "| candidate pairs | $CANDIDATES |"
 echo "| \`fazhi reuse\` (20 rows) | $LIST_MS ms |"
 echo "| \`fazhi reuse -n 0\` | $PAIRS pairs, $ALL_MS ms |"
+echo "| \`fazhi reuse -n 0 --min-chars 100\` | $PAIRS100 pairs, $ALL100_MS ms |"
