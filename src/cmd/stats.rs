@@ -212,7 +212,7 @@ pub fn run(args: StatsArgs, global: &Global) -> anyhow::Result<Outcome> {
         by_province,
         index_bytes: dir_size(&handle.dir),
         index_dir: handle.dir.display().to_string(),
-        copies: copies.current.then(|| CopyCounts {
+        copies: copies.current.then_some(CopyCounts {
             exact_copies: copies.exact.len(),
             reposts: copies.reposts.len(),
         }),

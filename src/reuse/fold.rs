@@ -102,7 +102,7 @@ pub fn shingle_hashes(chars: &[char]) -> Vec<u64> {
 /// Whether a shingle hash is sampled as a fingerprint.
 #[inline]
 pub fn is_sampled(hash: u64) -> bool {
-    hash % SAMPLE == 0
+    hash.is_multiple_of(SAMPLE)
 }
 
 /// The fingerprint stored for a sampled shingle hash (its high 32 bits).
