@@ -515,3 +515,74 @@ struct Run {
     prints: u32,
     own: u32,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text no other call returns: CJK chars from a per-seed stream.
+    fn own(seed: u32, n: usize) -> String {
+        let mut x = seed.wrapping_mul(2_654_435_761) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                char::from_u32(0x4e00 + x % 0x5000).unwrap()
+            })
+            .collect()
+    }
+
+    fn reports(texts: &[String]) -> (Vec<ReportPrints>, Bodies) {
+        let mut bodies = Bodies::new();
+        let reports = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let id = format!("d{i}");
+                bodies.insert(id.clone(), (Some(format!("body{i}")), Some(2020)));
+                report_prints(&id, &format!("r{i}.txt"), "h", t.as_bytes(), t)
+            })
+            .collect();
+        (reports, bodies)
+    }
+
+    #[test]
+    fn text_of_five_bodies_is_formulaic_and_pairs_nobody() {
+        let stock = own(999, 200);
+        let texts: Vec<String> = (0..FORMULAIC_BODIES as u32)
+            .map(|i| format!("{}{stock}{}", own(i, 300), own(i + 100, 300)))
+            .collect();
+        let (r, b) = reports(&texts);
+        let d = derive(&r, &b);
+        assert!(d.candidates.is_empty(), "{:?}", d.candidates);
+        let stock_prints = fingerprints(&fold(&stock).chars);
+        assert!(stock_prints.len() > 5);
+        for (f, _) in &stock_prints {
+            assert!(d.formulaic.binary_search(f).is_ok());
+        }
+    }
+
+    #[test]
+    fn text_of_two_bodies_is_a_candidate_pair_and_copies_are_found() {
+        let shared = own(7, 400);
+        let mut texts: Vec<String> = vec![
+            format!("{}{shared}", own(1, 300)),
+            format!("{shared}{}", own(2, 300)),
+            own(3, 600),
+        ];
+        texts.push(texts[2].replace('\u{4e00}', "\u{4e00}")); // an exact copy of report 2
+        texts.push(format!("{}{}", texts[0], own(4, 20))); // a repost of report 0
+        let (r, mut b) = reports(&texts);
+        b.insert("d4".into(), (Some("body0".into()), Some(2020)));
+        let d = derive(&r, &b);
+        let pair = d
+            .candidates
+            .iter()
+            .find(|c| (c.a, c.b) == (0, 1))
+            .expect("pair");
+        assert!((350..=450).contains(&pair.estimate), "{pair:?}");
+        assert_eq!(d.exact_copies, vec![("d3".to_string(), "d2".to_string())]);
+        assert_eq!(d.reposts, vec![("d4".to_string(), "d0".to_string())]);
+    }
+}
