@@ -571,7 +571,7 @@ mod tests {
             format!("{shared}{}", own(2, 300)),
             own(3, 600),
         ];
-        texts.push(texts[2].replace('\u{4e00}', "\u{4e00}")); // an exact copy of report 2
+        texts.push(format!("{}，。", texts[2])); // report 2 with punctuation: an exact copy
         texts.push(format!("{}{}", texts[0], own(4, 20))); // a repost of report 0
         let (r, mut b) = reports(&texts);
         b.insert("d4".into(), (Some("body0".into()), Some(2020)));
