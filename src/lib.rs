@@ -8,7 +8,8 @@
 //! each body one identity across spellings and years; [`analysis`]
 //! normalises and tokenises; [`index`] writes one tantivy document per
 //! section; [`query`] parses, searches and snippets; [`topics`] scores
-//! sections by area of work; [`bureaus`] aggregates hits per reporting body;
+//! sections by area of work; [`reuse`] finds text copied between reports
+//! and copies of whole reports; [`bureaus`] aggregates hits per reporting body;
 //! [`export`] streams every hit to CSV, XLSX, JSON or `_bulk` lines;
 //! [`output`] renders results for terminals and scripts; [`serve`] is the
 //! web page and JSON API; [`cmd`] holds one module per subcommand.

@@ -9,9 +9,14 @@
 //! order) are merged into one passage: a swapped name or a changed word
 //! splits a match but not the passage.
 //!
+//! Each place of the later text is matched at most once: a sentence the
+//! earlier report repeats is shared once.
+//!
 //! A passage is reuse when it is at least [`MIN_PASSAGE`] chars and not
-//! formulaic: at least one sampled fingerprint inside it is not on the
-//! formulaic list. A passage of stock phrases alone does not count.
+//! formulaic: at least half of the sampled fingerprints inside it are not
+//! on the formulaic list. A passage of stock phrases does not count, nor
+//! does a stock sentence that only differs from everyone else's by the
+//! writer's own name in it.
 
 use std::collections::HashMap;
 
@@ -43,7 +48,8 @@ struct Match {
     len: usize,
 }
 
-/// The maximal exact matches of `a` in `b`, in the order of `a`.
+/// The maximal exact matches of `a` in `b`, in the order of `a`, each
+/// place of `b` used once.
 fn matches(a: &[char], b: &[char]) -> Vec<Match> {
     let hb = shingle_hashes(b);
     let mut places: HashMap<u64, Vec<u32>> = HashMap::with_capacity(hb.len());
@@ -85,16 +91,20 @@ fn matches(a: &[char], b: &[char]) -> Vec<Match> {
 /// in the order of `a`.
 pub fn align(a: &[char], b: &[char], formulaic: &[u32]) -> Vec<Passage> {
     let ha = shingle_hashes(a);
-    let own_text = |m: &Match| {
+    // (sampled fingerprints, of which not formulaic) inside a match.
+    let prints = |m: &Match| {
         ha[m.a..=m.a + m.len - SHINGLE]
             .iter()
             .filter(|h| is_sampled(**h))
-            .any(|h| formulaic.binary_search(&fingerprint(*h)).is_err())
+            .fold(Prints::default(), |p, h| Prints {
+                all: p.all + 1,
+                own: p.own + usize::from(formulaic.binary_search(&fingerprint(*h)).is_err()),
+            })
     };
     let mut out = Vec::new();
-    let mut current: Option<(Passage, bool)> = None;
+    let mut current: Option<(Passage, Prints)> = None;
     for m in matches(a, b) {
-        let own = own_text(&m);
+        let own = prints(&m);
         current = match current {
             Some((p, o))
                 if m.a >= p.a_end
@@ -108,7 +118,7 @@ pub fn align(a: &[char], b: &[char], formulaic: &[u32]) -> Vec<Passage> {
                     shared: p.shared + m.len,
                     ..p
                 };
-                Some((p, o || own))
+                Some((p, o.add(own)))
             }
             other => {
                 out.extend(keep(other));
@@ -127,8 +137,29 @@ pub fn align(a: &[char], b: &[char], formulaic: &[u32]) -> Vec<Passage> {
     out
 }
 
-fn keep(p: Option<(Passage, bool)>) -> Option<Passage> {
-    p.filter(|(p, own)| *own && p.shared >= MIN_PASSAGE)
+/// Sampled fingerprints of a passage, and how many are not formulaic.
+#[derive(Debug, Clone, Copy, Default)]
+struct Prints {
+    all: usize,
+    own: usize,
+}
+
+impl Prints {
+    fn add(self, o: Prints) -> Prints {
+        Prints {
+            all: self.all + o.all,
+            own: self.own + o.own,
+        }
+    }
+
+    /// Mostly text of its own, not stock phrases.
+    fn is_own(self) -> bool {
+        self.own > 0 && self.own * 2 >= self.all
+    }
+}
+
+fn keep(p: Option<(Passage, Prints)>) -> Option<Passage> {
+    p.filter(|(p, prints)| prints.is_own() && p.shared >= MIN_PASSAGE)
         .map(|(p, _)| p)
 }
 

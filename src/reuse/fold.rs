@@ -15,7 +15,7 @@
 //! chars has 89 windows and misses every sample with probability
 //! (7/8)^89 < 10⁻⁵.
 
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::analysis::fold_char;
 use crate::text::script::simplify_char;
@@ -42,13 +42,12 @@ pub struct Folded {
 pub fn fold(text: &str) -> Folded {
     let mut chars = Vec::with_capacity(text.len() / 3);
     let mut offsets = Vec::with_capacity(text.len() / 3);
-    let mut exact = Xxh3::new();
+    let mut exact = String::with_capacity(text.len());
     let mut in_digits = false;
-    let mut buf = [0u8; 4];
     for (at, c) in text.char_indices() {
         fold_char(c, |d| {
             let d = simplify_char(d);
-            exact.update(d.encode_utf8(&mut buf).as_bytes());
+            exact.push(d);
             if d.is_ascii_digit() {
                 if in_digits {
                     return;
@@ -65,7 +64,7 @@ pub fn fold(text: &str) -> Folded {
     Folded {
         chars,
         offsets,
-        exact_hash: exact.digest(),
+        exact_hash: xxh3_64(exact.as_bytes()),
     }
 }
 
@@ -103,7 +102,7 @@ pub fn shingle_hashes(chars: &[char]) -> Vec<u64> {
 /// Whether a shingle hash is sampled as a fingerprint.
 #[inline]
 pub fn is_sampled(hash: u64) -> bool {
-    hash % SAMPLE == 0
+    hash.is_multiple_of(SAMPLE)
 }
 
 /// The fingerprint stored for a sampled shingle hash (its high 32 bits).

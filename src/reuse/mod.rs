@@ -46,7 +46,7 @@ impl Copies {
     /// The copies recorded for the index's current commit; empty when the
     /// sidecar is missing or stale.
     pub fn load(handle: &IndexHandle) -> Copies {
-        match store::read_derived(&handle.dir) {
+        match store::read_copies(&handle.dir) {
             Some(d) if d.manifest == handle.info.manifest => Copies {
                 exact: d.exact_copies.into_iter().collect(),
                 reposts: d.reposts.into_iter().collect(),

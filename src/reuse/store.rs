@@ -5,7 +5,9 @@
 //!   length and sampled fingerprints with positions;
 //! - `result.json`: what the last update derived for the whole corpus
 //!   (formulaic fingerprints, candidate pairs, exact copies and reposts),
-//!   with the name of the index manifest it was computed for.
+//!   with the name of the index manifest it was computed for;
+//! - `copies.json`: the copies alone (read by `stats` and `bureaus`, which
+//!   need not parse the rest), with the same manifest name.
 //!
 //! Files are written to a temporary name and renamed, `result.json` last:
 //! a reader sees an old or a new state, and a state whose manifest is not
@@ -210,12 +212,38 @@ pub struct Derived {
     pub reposts: Vec<(String, String)>,
 }
 
-/// Write the derived state (the commit point of an update).
+/// The copies of a derived state, in their own small file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CopyLists {
+    pub version: u32,
+    pub manifest: String,
+    pub exact_copies: Vec<(String, String)>,
+    pub reposts: Vec<(String, String)>,
+}
+
+/// Write the derived state (`result.json` last: the commit point of an update).
 pub fn write_derived(index_dir: &Path, derived: &Derived) -> anyhow::Result<()> {
+    let copies = CopyLists {
+        version: derived.version,
+        manifest: derived.manifest.clone(),
+        exact_copies: derived.exact_copies.clone(),
+        reposts: derived.reposts.clone(),
+    };
+    replace(&dir(index_dir).join("copies.json"), |w| {
+        serde_json::to_writer(&mut *w, &copies)?;
+        Ok(())
+    })?;
     replace(&dir(index_dir).join("result.json"), |w| {
         serde_json::to_writer(&mut *w, derived)?;
         Ok(())
     })
+}
+
+/// The copy lists, if there are some of this version.
+pub fn read_copies(index_dir: &Path) -> Option<CopyLists> {
+    let text = std::fs::read(dir(index_dir).join("copies.json")).ok()?;
+    let copies: CopyLists = serde_json::from_slice(&text).ok()?;
+    (copies.version == FORMAT_VERSION).then_some(copies)
 }
 
 /// The derived state, if there is one of this version.

@@ -28,6 +28,10 @@ use crate::ingest::extract::{load_bytes, read_capped};
 /// thousands of bodies, while text copied from one report to another is
 /// found in two or three.
 pub const FORMULAIC_BODIES: usize = 5;
+/// A fingerprint in more reports than this is formulaic whoever wrote
+/// them (one body's boilerplate over many years), and pairing them all
+/// would cost the square of their number.
+pub const FORMULAIC_REPORTS: usize = 64;
 /// A pair is a candidate when it shares this many non-formulaic fingerprints.
 const MIN_SHARED_PRINTS: u32 = 2;
 /// Shared fingerprints on one diagonal closer than this (in chars) belong
@@ -307,8 +311,10 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
     }
     postings.sort_unstable();
 
+    // Formulaic fingerprints, and a (report, report) key for every other
+    // fingerprint two reports share; equal keys are counted after a sort.
     let mut formulaic = Vec::new();
-    let mut shared: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut shared: Vec<u64> = Vec::new();
     let mut group_bodies: Vec<u32> = Vec::new();
     let mut start = 0;
     while start < postings.len() {
@@ -322,23 +328,24 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
         group_bodies.extend(docs.iter().map(|p| body[(*p & 0xffff_ffff) as usize]));
         group_bodies.sort_unstable();
         group_bodies.dedup();
-        if group_bodies.len() >= FORMULAIC_BODIES {
+        if group_bodies.len() >= FORMULAIC_BODIES || docs.len() > FORMULAIC_REPORTS {
             formulaic.push(fp as u32);
         } else if docs.len() > 1 {
             for (x, a) in docs.iter().enumerate() {
                 for b in &docs[x + 1..] {
-                    let key = ((*a & 0xffff_ffff) as u32, (*b & 0xffff_ffff) as u32);
-                    *shared.entry(key).or_default() += 1;
+                    shared.push(((*a & 0xffff_ffff) << 32) | (*b & 0xffff_ffff));
                 }
             }
         }
         start = end;
     }
+    shared.sort_unstable();
 
     let mut candidates: Vec<Candidate> = shared
-        .into_iter()
-        .filter(|(_, n)| *n >= MIN_SHARED_PRINTS)
-        .filter_map(|((a, b), _)| {
+        .chunk_by(|x, y| x == y)
+        .filter(|run| run.len() as u32 >= MIN_SHARED_PRINTS)
+        .filter_map(|run| {
+            let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
             let estimate = estimate_shared(
                 &reports[a as usize].prints,
                 &reports[b as usize].prints,
@@ -454,35 +461,128 @@ fn shared_prints<'a>(
 
 /// Estimated shared chars of two reports: the shared fingerprints, in the
 /// order of `a`, chained into runs that keep to one diagonal; a run counts
-/// when it is long enough and holds at least one fingerprint that is not
-/// formulaic (a run of stock phrases alone is not reuse).
+/// when it is long enough and at least half of its fingerprints are not
+/// formulaic (the rule `align` applies to passages).
 pub fn estimate_shared(a: &[(u32, u32)], b: &[(u32, u32)], formulaic: &[u32]) -> u32 {
     let mut hits: Vec<(u32, u32, bool)> = shared_prints(a, b)
         .map(|(pa, pb, f)| (pa, pb, formulaic.binary_search(&f).is_err()))
         .collect();
     hits.sort_unstable();
     let mut total = 0;
-    let mut run: Option<(u32, u32, u32, bool)> = None; // (first a, last a, last b, has own text)
-    let close = |run: Option<(u32, u32, u32, bool)>| match run {
-        Some((first, last, _, own)) if own && last - first + SHINGLE as u32 >= MIN_RUN => {
-            last - first + SHINGLE as u32
+    let close = |run: &Run| {
+        let len = run.last_a - run.first_a + SHINGLE as u32;
+        if run.own > 0 && run.own * 2 >= run.prints && len >= MIN_RUN {
+            len
+        } else {
+            0
         }
-        _ => 0,
     };
+    let mut run: Option<Run> = None;
     for (pa, pb, own) in hits {
-        run = match run {
-            Some((first, last, lb, o))
-                if pa - last <= RUN_GAP
-                    && pb > lb
-                    && ((pb as i64 - lb as i64) - (pa as i64 - last as i64)).abs() <= RUN_DRIFT =>
+        let own = u32::from(own);
+        match &mut run {
+            Some(r)
+                if pa - r.last_a <= RUN_GAP
+                    && pb > r.last_b
+                    && ((pb as i64 - r.last_b as i64) - (pa as i64 - r.last_a as i64)).abs()
+                        <= RUN_DRIFT =>
             {
-                Some((first, pa, pb, o || own))
+                r.last_a = pa;
+                r.last_b = pb;
+                r.prints += 1;
+                r.own += own;
             }
-            other => {
-                total += close(other);
-                Some((pa, pa, pb, own))
+            _ => {
+                total += run.as_ref().map_or(0, close);
+                run = Some(Run {
+                    first_a: pa,
+                    last_a: pa,
+                    last_b: pb,
+                    prints: 1,
+                    own,
+                });
             }
-        };
+        }
     }
-    total + close(run)
+    total + run.as_ref().map_or(0, close)
+}
+
+/// A chain of shared fingerprints along one diagonal.
+struct Run {
+    first_a: u32,
+    last_a: u32,
+    last_b: u32,
+    prints: u32,
+    own: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text no other call returns: CJK chars from a per-seed stream.
+    fn own(seed: u32, n: usize) -> String {
+        let mut x = seed.wrapping_mul(2_654_435_761) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                char::from_u32(0x4e00 + x % 0x5000).unwrap()
+            })
+            .collect()
+    }
+
+    fn reports(texts: &[String]) -> (Vec<ReportPrints>, Bodies) {
+        let mut bodies = Bodies::new();
+        let reports = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let id = format!("d{i}");
+                bodies.insert(id.clone(), (Some(format!("body{i}")), Some(2020)));
+                report_prints(&id, &format!("r{i}.txt"), "h", t.as_bytes(), t)
+            })
+            .collect();
+        (reports, bodies)
+    }
+
+    #[test]
+    fn text_of_five_bodies_is_formulaic_and_pairs_nobody() {
+        let stock = own(999, 200);
+        let texts: Vec<String> = (0..FORMULAIC_BODIES as u32)
+            .map(|i| format!("{}{stock}{}", own(i, 300), own(i + 100, 300)))
+            .collect();
+        let (r, b) = reports(&texts);
+        let d = derive(&r, &b);
+        assert!(d.candidates.is_empty(), "{:?}", d.candidates);
+        let stock_prints = fingerprints(&fold(&stock).chars);
+        assert!(stock_prints.len() > 5);
+        for (f, _) in &stock_prints {
+            assert!(d.formulaic.binary_search(f).is_ok());
+        }
+    }
+
+    #[test]
+    fn text_of_two_bodies_is_a_candidate_pair_and_copies_are_found() {
+        let shared = own(7, 400);
+        let mut texts: Vec<String> = vec![
+            format!("{}{shared}", own(1, 300)),
+            format!("{shared}{}", own(2, 300)),
+            own(3, 600),
+        ];
+        texts.push(format!("{}，。", texts[2])); // report 2 with punctuation: an exact copy
+        texts.push(format!("{}{}", texts[0], own(4, 20))); // a repost of report 0
+        let (r, mut b) = reports(&texts);
+        b.insert("d4".into(), (Some("body0".into()), Some(2020)));
+        let d = derive(&r, &b);
+        let pair = d
+            .candidates
+            .iter()
+            .find(|c| (c.a, c.b) == (0, 1))
+            .expect("pair");
+        assert!((350..=450).contains(&pair.estimate), "{pair:?}");
+        assert_eq!(d.exact_copies, vec![("d3".to_string(), "d2".to_string())]);
+        assert_eq!(d.reposts, vec![("d4".to_string(), "d0".to_string())]);
+    }
 }
