@@ -716,3 +716,66 @@ fn html_chart_is_drawn_in_headless_chromium() {
         );
     }
 }
+
+/// An index built in two runs (the second adds half the reports and
+/// changes one: several segments, deleted sections) answers as one built
+/// at once.
+#[test]
+fn an_incrementally_built_index_gives_the_same_rows() {
+    let whole = corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    let files: Vec<PathBuf> = {
+        let mut f: Vec<PathBuf> = std::fs::read_dir(whole.corpus())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        f.sort();
+        f
+    };
+    let copy = |p: &Path| std::fs::copy(p, corpus_dir.join(p.file_name().unwrap())).unwrap();
+    // First run: the metadata file and every other report, one of them
+    // with a changed text the second run restores.
+    for (i, p) in files.iter().enumerate() {
+        if p.extension().is_some_and(|e| e == "csv") || i % 2 == 0 {
+            copy(p);
+        }
+    }
+    let changed = corpus_dir.join("r00.txt");
+    std::fs::write(
+        &changed,
+        "庆阳市人社局2020年法治政府建设年度报告\n一、其他\n无关内容。\n",
+    )
+    .unwrap();
+    let part = Corpus { dir };
+    let run = |c: &Corpus, args: &[&str]| {
+        let out = c.run(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&part, &["index", "--quiet"]);
+    for p in &files {
+        copy(p);
+    }
+    run(&part, &["index", "--quiet"]);
+    for args in [
+        &[
+            "trend",
+            "府院联动",
+            "首违不罚",
+            "--by",
+            "year,province",
+            "-f",
+            "json",
+        ][..],
+        &["trend", "府院联动", "--by", "bureau", "-f", "json"],
+        &["adoption", "首违不罚", "--panel", "-f", "json"],
+        &["adoption", "府院联动", "-f", "json"],
+    ] {
+        assert_eq!(part.json(args), whole.json(args), "{args:?}");
+    }
+}

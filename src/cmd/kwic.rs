@@ -65,9 +65,9 @@ pub fn run(args: KwicArgs, global: &Global) -> anyhow::Result<Outcome> {
     out.flush()?;
     if kwic.truncated {
         eprintln!(
-            "fazhi: {} lines from {} of {} matching sections; --limit 0 shows all",
+            "fazhi: {} of {} occurrences (in {} sections); --limit 0 shows all",
             kwic.lines.len(),
-            kwic.sections_read,
+            kwic.occurrences,
             kwic.sections
         );
     }

@@ -9,9 +9,10 @@
 //! spaces, so a line is one line). Occurrences follow the rule of
 //! mentions: non-overlapping, leftmost first.
 //!
-//! Only this view reads stored text. Sections are loaded in index order,
-//! a batch at a time on all cores, until `limit` lines are found; the lines
-//! are then sorted (`--sort`).
+//! Only this view reads stored text. The occurrences of each matching
+//! section are first counted from the index's positions (as mentions are),
+//! so only the sections holding the first `limit` occurrences (in index
+//! order) are loaded, on all cores; the lines are then sorted (`--sort`).
 
 use clap::ValueEnum;
 use serde::Serialize;
@@ -19,6 +20,7 @@ use tantivy::{DocAddress, Searcher};
 
 use super::matching_sections;
 use crate::analysis::normalize_with_offsets;
+use crate::bureaus::mention_counts;
 use crate::index::Fields;
 use crate::query::{Filters, Query, StoredSection, map_sections};
 
@@ -68,6 +70,8 @@ pub struct Kwic {
     pub lines: Vec<KwicLine>,
     /// Sections matching the query.
     pub sections: usize,
+    /// Occurrences in them (counted from the index).
+    pub occurrences: usize,
     /// Sections read (fewer when the limit was reached).
     pub sections_read: usize,
     /// Whether the limit cut the list short.
@@ -190,31 +194,46 @@ pub fn kwic(
         .map(|a| a.normalized.chars().collect())
         .collect();
     let limit = opts.limit.unwrap_or(usize::MAX);
+    // Occurrences per section, from the postings: only the sections the
+    // limit needs are loaded (each load may decompress a doc-store block).
+    let strs: Vec<&str> = query
+        .positive_atoms()
+        .map(|a| a.normalized.as_str())
+        .collect();
+    let counts = mention_counts(searcher, f, &strs, &docs)?;
+    let per_section: Vec<usize> = counts
+        .chunks(strs.len().max(1))
+        .map(|c| c.iter().map(|&n| n as usize).sum())
+        .collect();
     let mut out = Kwic {
         sections: docs.len(),
+        occurrences: per_section.iter().sum(),
         ..Kwic::default()
     };
-    // Batches grow: a short list needs few loads, a long one few rounds.
-    let mut batch = 64;
     let mut next = 0;
     while next < docs.len() && out.lines.len() < limit {
-        let part: &[DocAddress] = &docs[next..(next + batch).min(docs.len())];
+        // Enough sections for the lines still wanted (occurrences of two
+        // strings may overlap and count once: then another round).
+        let wanted = limit - out.lines.len();
+        let (mut end, mut sum) = (next, 0);
+        while end < docs.len() && sum < wanted {
+            sum += per_section[end].max(1);
+            end += 1;
+        }
+        let part: &[DocAddress] = &docs[next..end];
         let lines = map_sections(searcher, f, part, |_, s| {
             section_lines(&s, &needles, opts.width)
         })?;
-        next += part.len();
+        next = end;
         for l in lines {
             out.lines.extend(l);
         }
-        batch *= 4;
     }
     out.sections_read = next;
     if out.lines.len() > limit {
         out.lines.truncate(limit);
-        out.truncated = true;
-    } else if next < docs.len() {
-        out.truncated = true;
     }
+    out.truncated = out.lines.len() < out.occurrences;
     if let Some(sort) = opts.sort {
         sort_lines(&mut out.lines, sort);
     }

@@ -131,9 +131,11 @@ impl ReportTable {
         let mut names = Interner::default();
         let mut identities: HashMap<Identity, u32> = HashMap::new();
         // Report numbers by doc id, needed only when a report may lie in
-        // two segments.
+        // two segments: each segment's doc ids are numbered by streaming
+        // its dictionary (a lookup per ordinal decodes a block each time).
         let several = searcher.segment_readers().len() > 1;
-        let mut by_doc_id: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut doc_id_numbers: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut report_by_doc_id: Vec<u32> = Vec::new();
         let mut ords = vec![None; BLOCK];
         for (seg, reader) in searcher.segment_readers().iter().enumerate() {
             let ff = reader.fast_fields();
@@ -164,7 +166,18 @@ impl ReportTable {
                 table.doc_ids.push(doc_id);
                 continue;
             };
-            let mut key = Vec::new();
+            let doc_id_number: Vec<u32> = if several {
+                let mut out = Vec::with_capacity(terms);
+                let mut stream = doc_col.dictionary().stream()?;
+                while stream.advance() {
+                    let next = doc_id_numbers.len() as u32;
+                    out.push(*doc_id_numbers.entry(stream.key().to_vec()).or_insert(next));
+                }
+                report_by_doc_id.resize(doc_id_numbers.len(), NONE);
+                out
+            } else {
+                Vec::new()
+            };
             for block in docs.chunks(BLOCK) {
                 doc_col.ords().first_vals(block, &mut ords[..block.len()]);
                 for (&doc, ord) in block.iter().zip(&ords) {
@@ -172,13 +185,15 @@ impl ReportTable {
                     if report_of[ord as usize] != NONE {
                         continue;
                     }
+                    let next = table.years.len() as u32;
                     let number = if several {
-                        key.clear();
-                        doc_col.dictionary().ord_to_term(ord, &mut key)?;
-                        let next = table.years.len() as u32;
-                        *by_doc_id.entry(key.clone()).or_insert(next)
+                        let slot = &mut report_by_doc_id[doc_id_number[ord as usize] as usize];
+                        if *slot == NONE {
+                            *slot = next;
+                        }
+                        *slot
                     } else {
-                        table.years.len() as u32
+                        next
                     };
                     report_of[ord as usize] = number;
                     if (number as usize) < table.years.len() {
