@@ -236,9 +236,8 @@ fn tokenize(query: &str) -> Result<Vec<(usize, Tok)>, QueryError> {
             // A bare word: up to a separator, quote or bar, or a closing
             // parenthesis while a group is open (an opening one inside a
             // word is text).
-            let ends_word = |c: char| {
-                is_space(c) || is_quote(c) || is_or_bar(c) || (depth > 0 && is_close(c))
-            };
+            let ends_word =
+                |c: char| is_space(c) || is_quote(c) || is_or_bar(c) || (depth > 0 && is_close(c));
             let mut j = i;
             while j < chars.len() && !ends_word(chars[j]) {
                 j += 1;
