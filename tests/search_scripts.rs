@@ -119,7 +119,7 @@ fn both_scripts_find_the_same_sections_in_both_scripts() {
             .chars()
             .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
             .collect();
-        for i in (0..text.len().saturating_sub(6)).step_by(997) {
+        for i in (0..text.len().saturating_sub(6)).step_by(211) {
             queries.push(text[i..i + 2 + i % 5].iter().collect());
         }
     }
@@ -160,7 +160,7 @@ fn both_scripts_find_the_same_sections_in_both_scripts() {
             );
         }
     }
-    assert!(checked > 30, "{checked} queries found in the seeds");
+    assert!(checked > 40, "{checked} queries found in the seeds");
     assert!(
         changed > queries.len() / 2,
         "most queries have a traditional form"
