@@ -5,6 +5,8 @@
 //! the words after `--` are fazhi's); a trailing `# comment` and anything
 //! after a pipe or a redirection are left out (the command itself is what
 //! is checked). Other lines (`cargo test`, `cargo install`) are skipped.
+//! `fazhi serve` runs until stopped: it is started on a free port, must
+//! print its start line, and is then stopped.
 
 mod common;
 
@@ -108,6 +110,10 @@ fn every_readme_command_succeeds_on_the_bundled_corpus() {
     // One folder for all, in README order (the first builds the index).
     let fx = Fixture::new();
     for args in &commands {
+        if args.first().is_some_and(|a| a == "serve") {
+            serves(&fx, args);
+            continue;
+        }
         let out = fx.cmd().args(args).output().unwrap();
         assert!(
             out.status.success(),
@@ -117,4 +123,37 @@ fn every_readme_command_succeeds_on_the_bundled_corpus() {
             stderr(&out)
         );
     }
+}
+
+/// Start a README `serve` line (on a free port, whatever address it
+/// names), check that it says where it serves, and stop it.
+fn serves(fx: &Fixture, args: &[String]) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut args = args.to_vec();
+    if let Some(at) = args.iter().position(|a| a == "--addr") {
+        args.drain(at..(at + 2).min(args.len()));
+    }
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("fazhi"))
+        .current_dir(fx.dir.path())
+        .args(&args)
+        .args(["--addr", "127.0.0.1:0"])
+        .env_remove("FAZHI_INDEX")
+        .env_remove("FAZHI_CORPUS")
+        .env_remove("FAZHI_METADATA")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.starts_with("fazhi: serving http://127.0.0.1:"),
+        "README command `fazhi {}` did not start: {line:?}",
+        args.join(" ")
+    );
 }
