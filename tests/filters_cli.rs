@@ -293,7 +293,7 @@ fn stats_counts_reports_per_level_and_department() {
     // The table names them too.
     let table = stdout(&f.run(&["stats"]));
     assert!(
-        table.contains("by level  national 1, province 1, city 1, county 2, township 1"),
+        table.contains("各层级报告  国家 1, 省 1, 市 1, 县 2, 乡镇 1"),
         "{table}"
     );
     assert!(table.contains("司法厅 1"), "{table}");

@@ -100,6 +100,8 @@ pub async fn export(
         return Err(ApiError::bad_request("missing parameter 'q' (or 'topic')"));
     }
     let bom = !p.flag("no_bom")?;
+    // Each section's whole text, as `fazhi export` writes it (`no_text=1` leaves it out).
+    let text = !p.flag("no_text")?;
     let req = ExportRequest {
         query,
         filters: p.filters()?,
@@ -121,7 +123,7 @@ pub async fn export(
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let atoms: Vec<&Atom> = req.query.iter().flat_map(|q| q.positive_atoms()).collect();
-        let result = write_export(&engine, format, bom, &matches, &atoms, writer);
+        let result = write_export(&engine, format, (bom, text), &matches, &atoms, writer);
         if let Err(e) = result {
             // The client sees a cut-off download; say why here.
             eprintln!("fazhi: serve: export failed: {e:#}");
@@ -146,7 +148,7 @@ pub async fn export(
 fn write_export(
     engine: &crate::engine::Engine,
     format: ExportFormat,
-    bom: bool,
+    (bom, text): (bool, bool),
     matches: &[(f32, tantivy::DocAddress)],
     atoms: &[&Atom],
     mut out: impl Write + Send,
@@ -154,6 +156,7 @@ fn write_export(
     let tmp = tempfile::tempdir()?;
     let opts = ExportOptions {
         bom,
+        text,
         tempdir: Some(tmp.path().to_path_buf()),
         ..ExportOptions::default()
     };
