@@ -144,8 +144,7 @@ pub fn run(args: MatrixArgs, global: &Global) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Sections, reports and per-topic counts of one row.
-
+/// A cell as the table shows it: sections and share, or `·` for none.
 fn cell_text(c: &Cell) -> String {
     if c.sections == 0 {
         "·".to_string()

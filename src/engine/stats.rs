@@ -103,7 +103,7 @@ impl Engine {
             by_dept,
             index_bytes: dir_size(&self.handle.dir),
             index_dir: self.handle.dir.display().to_string(),
-            copies: copies.current.then(|| CopyCounts {
+            copies: copies.current.then_some(CopyCounts {
                 exact_copies: copies.exact.len(),
                 reposts: copies.reposts.len(),
             }),

@@ -33,9 +33,17 @@ fn marks_fazhi_index(name: &str) -> bool {
         || (name.starts_with("fazhi-manifest-") && name.ends_with(".json"))
 }
 
+/// Files that do not make a folder someone's: a placeholder that keeps an
+/// empty folder in git (the repository's own `index/.gitkeep`) and what
+/// file managers drop everywhere.
+fn is_placeholder(name: &str) -> bool {
+    matches!(name, ".gitkeep" | ".gitignore" | ".keep" | ".DS_Store")
+}
+
 /// Refuse to write an index into `dir` when it is a folder of someone's
-/// files: it must not exist, be empty, or already be a fazhi index (a
-/// folder with fazhi's marks may also hold other files; they are left alone).
+/// files: it must not exist, be empty (placeholders aside), or already be a
+/// fazhi index (a folder with fazhi's marks may also hold other files; they
+/// are left alone).
 pub fn check_target(dir: &Path) -> Result<(), IndexError> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         // Missing (fazhi creates it) or unreadable (the lock reports it).
@@ -43,10 +51,11 @@ pub fn check_target(dir: &Path) -> Result<(), IndexError> {
     };
     let mut empty = true;
     for entry in entries.flatten() {
-        if marks_fazhi_index(&entry.file_name().to_string_lossy()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if marks_fazhi_index(&name) {
             return Ok(());
         }
-        empty = false;
+        empty &= is_placeholder(&name);
     }
     if empty {
         Ok(())
@@ -240,6 +249,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         assert!(check_target(&tmp.path().join("new")).is_ok());
         assert!(check_target(tmp.path()).is_ok(), "empty folder");
+        std::fs::write(tmp.path().join(".gitkeep"), "").unwrap();
+        assert!(check_target(tmp.path()).is_ok(), "a placeholder only");
         std::fs::write(tmp.path().join("thesis.docx"), "mine").unwrap();
         let err = check_target(tmp.path()).unwrap_err();
         assert!(matches!(err, IndexError::NotAnIndex { .. }), "{err}");

@@ -320,6 +320,102 @@ fn is_nav_bar(line: &str) -> bool {
         && segments.iter().all(|s| s.chars().count() <= 10)
 }
 
+/// Widgets and links that stand on a line of their own (or start it).
+const BOILERPLATE_STARTS: &[&str] = &[
+    "【字体",
+    "[字体",
+    "字体：",
+    "字体:",
+    "字号：",
+    "字号:",
+    "【打印",
+    "[打印",
+    "【关闭",
+    "【大",
+    "打印本页",
+    "打印此页",
+    "打印页面",
+    "关闭窗口",
+    "关闭本页",
+    "【收藏",
+    "【纠错",
+    "【我要纠错",
+    "分享到",
+    "分享：",
+    "分享:",
+    "扫一扫",
+    "用手机扫",
+    "手机扫描",
+    "微信扫一扫",
+    "账号+密码登录",
+    "账号密码登录",
+    "手机+密码登录",
+    "手机免密登录",
+    "手机验证码登录",
+    "还没有账号",
+    "立即注册",
+    "忘记密码",
+    "用户登录",
+    "免费注册",
+    "上一篇",
+    "下一篇",
+    "上一条",
+    "下一条",
+    "返回顶部",
+    "【返回顶部",
+    "网站地图",
+    "版权所有",
+    "今天是",
+    "法制查询",
+    "设为首页",
+    "加入收藏",
+    "承办单位：",
+    "承办单位:",
+    "技术支持：",
+    "技术支持:",
+    "网站标识码",
+    "ICP备",
+    "网站纠错",
+    "无障碍",
+    "责任编辑",
+    "相关链接",
+    "相关文章",
+    "相关阅读",
+    "附件下载",
+    "【相关",
+    "视力保护色",
+    "浏览字号",
+    "繁體",
+    "繁体",
+];
+
+/// Widgets that may sit anywhere on a short line (never in a sentence).
+const BOILERPLATE_ANYWHERE: &[&str] = &[
+    "字体:大中小",
+    "字体：大中小",
+    "【大中小】",
+    "[大中小]",
+    "打印本页",
+    "关闭窗口",
+    "在手机打开",
+    "在手机上打开",
+    "在手机上查看",
+    "公网安备",
+    "ICP备",
+    "版权所有",
+    "Copyright",
+    "copyright",
+    "【打印】",
+    "【关闭】",
+    "[打印]",
+    "[关闭]",
+];
+
+/// Words of a line made only of widgets: "打印 | 关闭", "收藏 打印 关闭".
+const WIDGET_WORDS: &[&str] = &[
+    "打印", "关闭", "收藏", "分享", "纠错", "登录", "注册", "返回", "顶部", "大", "中", "小",
+];
+
 /// Is this line web furniture rather than document text?
 pub fn is_boilerplate(line: &str) -> bool {
     let line = trim_padding(line);
@@ -327,114 +423,23 @@ pub fn is_boilerplate(line: &str) -> bool {
     if line.chars().take(121).count() > 120 {
         return false;
     }
-    let compact = without_padding(line);
     if is_nav_bar(line) {
         return true;
     }
-    // Widgets and links that stand on a line of their own (or start it).
-    const STARTS: &[&str] = &[
-        "【字体",
-        "[字体",
-        "字体：",
-        "字体:",
-        "字号：",
-        "字号:",
-        "【打印",
-        "[打印",
-        "【关闭",
-        "【大",
-        "打印本页",
-        "打印此页",
-        "打印页面",
-        "关闭窗口",
-        "关闭本页",
-        "【收藏",
-        "【纠错",
-        "【我要纠错",
-        "分享到",
-        "分享：",
-        "分享:",
-        "扫一扫",
-        "用手机扫",
-        "手机扫描",
-        "微信扫一扫",
-        "账号+密码登录",
-        "账号密码登录",
-        "手机+密码登录",
-        "手机免密登录",
-        "手机验证码登录",
-        "还没有账号",
-        "立即注册",
-        "忘记密码",
-        "用户登录",
-        "免费注册",
-        "上一篇",
-        "下一篇",
-        "上一条",
-        "下一条",
-        "返回顶部",
-        "【返回顶部",
-        "网站地图",
-        "版权所有",
-        "今天是",
-        "法制查询",
-        "设为首页",
-        "加入收藏",
-        "承办单位：",
-        "承办单位:",
-        "技术支持：",
-        "技术支持:",
-        "网站标识码",
-        "ICP备",
-        "网站纠错",
-        "无障碍",
-        "责任编辑",
-        "相关链接",
-        "相关文章",
-        "相关阅读",
-        "附件下载",
-        "【相关",
-        "视力保护色",
-        "浏览字号",
-        "繁體",
-        "繁体",
-    ];
-    if STARTS.iter().any(|s| compact.starts_with(s)) {
+    let compact = without_padding(line);
+    if BOILERPLATE_STARTS.iter().any(|s| compact.starts_with(s)) {
         return true;
     }
-    // Widgets that may sit anywhere on a short line (never in a sentence).
-    const ANYWHERE: &[&str] = &[
-        "字体:大中小",
-        "字体：大中小",
-        "【大中小】",
-        "[大中小]",
-        "打印本页",
-        "关闭窗口",
-        "在手机打开",
-        "在手机上打开",
-        "在手机上查看",
-        "公网安备",
-        "ICP备",
-        "版权所有",
-        "Copyright",
-        "copyright",
-        "【打印】",
-        "【关闭】",
-        "[打印]",
-        "[关闭]",
-    ];
-    if compact.chars().take(41).count() <= 40 && ANYWHERE.iter().any(|s| compact.contains(s)) {
+    if compact.chars().take(41).count() <= 40
+        && BOILERPLATE_ANYWHERE.iter().any(|s| compact.contains(s))
+    {
         return true;
     }
-    // A line made only of widget words: "打印 | 关闭", "收藏 打印 关闭".
-    const WIDGET_WORDS: &[&str] = &[
-        "打印", "关闭", "收藏", "分享", "纠错", "登录", "注册", "返回", "顶部", "大", "中", "小",
-    ];
     let words: Vec<&str> = line
         .split(|c: char| crate::text::numbering::is_padding(c) || "|｜/【】[]·".contains(c))
         .filter(|w| !w.is_empty())
         .collect();
-    !words.is_empty() && words.len() >= 2 && words.iter().all(|w| WIDGET_WORDS.contains(w))
+    words.len() >= 2 && words.iter().all(|w| WIDGET_WORDS.contains(w))
 }
 
 #[cfg(test)]
