@@ -23,6 +23,7 @@ pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod output;
+pub mod parallel;
 pub mod query;
 pub mod region;
 pub mod report;

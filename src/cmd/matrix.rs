@@ -23,6 +23,7 @@ use crate::engine::matrix::{Counts, share};
 use crate::export::Destination;
 use crate::output::delimited::Cell as CsvCell;
 use crate::output::{Delimited, DelimitedWriter, display_width, pad, printable};
+use crate::text::printable::escape_html;
 
 /// Output formats of the matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -285,22 +286,6 @@ fn write_share(out: &mut Vec<u8>, share: f64) {
     } else {
         out.extend_from_slice(format!("{share:.4}").as_bytes());
     }
-}
-
-/// Escape text for HTML (element content and attribute values).
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Background and text colour of a cell whose share is `t` of the largest.

@@ -478,38 +478,9 @@ fn parse_parallel(
         }))
         .unwrap_or_else(|_| Err(IngestError::new(&file.path, "internal error while parsing")))
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if files.len() <= 1 || threads == 1 {
-        return files.iter().map(prepare).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<Prepared, IngestError>>> =
-        (0..files.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    // Work stealing by index: files differ a lot in size.
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
-                        done.push((i, prepare(file)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for worker in workers {
-            // `prepare` catches panics, so a worker cannot fail to join.
-            for (i, result) in worker.join().unwrap_or_default() {
-                results[i] = Some(result);
-            }
-        }
-    });
-    results
+    // Work stealing by index: files differ a lot in size. `prepare`
+    // catches panics, so every file has a result.
+    crate::parallel::map_in_order(&files, prepare)
         .into_iter()
         .zip(&files)
         .map(|(r, (f, _))| {

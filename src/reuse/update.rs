@@ -179,35 +179,8 @@ fn compute_parallel<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&T) -> Result<R, String> + Sync,
 ) -> Vec<Result<R, String>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    if items.len() < 2 || threads == 1 {
-        return items.iter().map(&work).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut out: Vec<Option<Result<R, String>>> = (0..items.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        done.push((i, work(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for w in workers {
-            for (i, r) in w.join().unwrap_or_default() {
-                out[i] = Some(r);
-            }
-        }
-    });
-    out.into_iter()
+    crate::parallel::map_in_order(items, work)
+        .into_iter()
         .map(|r| r.unwrap_or_else(|| Err("internal error while fingerprinting".into())))
         .collect()
 }

@@ -6,7 +6,9 @@
 //! printed while indexing (the index layer); both use these. A scraped page
 //! holding `ESC]0;…BEL`, `ESC[2J` or an OSC 52 sequence must not retitle or
 //! clear the terminal or write its clipboard, and a file name with a line
-//! break must not forge a line such as `fazhi: warning: …`.
+//! break must not forge a line such as `fazhi: warning: …`. The same holds
+//! for pages: [`escape_html`] is the one escape of the HTML and SVG fazhi
+//! writes (the heatmap, the trend charts).
 
 use std::borrow::Cow;
 
@@ -58,6 +60,22 @@ pub fn printable_lines(s: &str) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// Escape text for HTML and XML (element content and attribute values).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

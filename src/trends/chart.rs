@@ -11,6 +11,7 @@
 //! highest shares) are drawn; [`Chart::left_out`] says how many were not,
 //! and the HTML page's table lists every row.
 
+use crate::text::printable::escape_html as escape;
 use std::fmt::Write as _;
 
 use super::{Level, TrendTable};
@@ -35,22 +36,6 @@ pub struct Chart {
     pub svg: String,
     /// Series (lines) or groups (bar rows) not drawn.
     pub left_out: usize,
-}
-
-/// Escape text for XML and HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// `0.4567` → `45.7%`.
