@@ -169,32 +169,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     if exists(dir) && Index::open_in_dir(dir).is_ok_and(|i| super::never_committed(&i)) {
         wipe_index_files(dir)?;
     }
-    let (index, old_info) = if exists(dir) {
-        let index = Index::open_in_dir(dir).with_context(|| {
-            format!(
-                "{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)",
-                dir.display()
-            )
-        });
-        let checked = index.and_then(|index| {
-            let info = read_commit_info(&index, dir)?;
-            if index.schema() != schema {
-                return Err(super::version_mismatch(dir, "different field layout"));
-            }
-            Ok((index, info))
-        });
-        match checked {
-            Ok(pair) => (pair.0, Some(pair.1)),
-            Err(err) if opts.rebuild => {
-                let _ = err;
-                wipe_index_files(dir)?;
-                (super::create(dir, schema.clone())?, None)
-            }
-            Err(err) => return Err(err),
-        }
-    } else {
-        (super::create(dir, schema.clone())?, None)
-    };
+    let (index, old_info) = open_or_create(dir, &schema, opts.rebuild)?;
     register_tokenizers(&index);
 
     // Topic scores and bureau names are stored per section: a new taxonomy
@@ -203,22 +178,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let aliases_fp = opts.inputs.aliases_fingerprint();
     let old_manifest = match &old_info {
         Some(info) if !full => {
-            // An index without a corpus root stored paths as found, not
-            // relative to the corpus: re-read every report.
-            if info.taxonomy != taxonomy_fp
-                || info.bureau_aliases != aliases_fp
-                || info.corpus_root.is_empty()
-            {
-                full = true;
-                Manifest::new()
-            } else {
-                // The manifest only detects changes: without it, re-index everything.
-                read_manifest(dir, info).unwrap_or_else(|err| {
-                    eprintln!("fazhi: warning: {err:#}; re-indexing every file");
-                    full = true;
-                    Manifest::new()
-                })
-            }
+            let reusable = previous_manifest(dir, info, &taxonomy_fp, &aliases_fp);
+            full = reusable.is_none();
+            reusable.unwrap_or_default()
         }
         _ => Manifest::new(),
     };
@@ -241,24 +203,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
         changed = true;
     }
 
-    let (files, mut crawl_errors) = ingest::crawl(&opts.corpus);
-    // Two names that differ only in invalid UTF-8 bytes share a lossy
-    // rel_path, hence a doc_id and a manifest entry: indexing both would let
-    // each incremental run delete the other's sections. Keep the first.
-    let mut seen_paths = std::collections::HashSet::new();
-    let files: Vec<SourceFile> = files
-        .into_iter()
-        .filter(|f| {
-            let first = seen_paths.insert(f.rel_path.clone());
-            if !first {
-                crawl_errors.push(IngestError::new(
-                    &f.path,
-                    "file name is not valid UTF-8 and clashes with another file's; rename it",
-                ));
-            }
-            first
-        })
-        .collect();
+    let (files, crawl_errors) = crawl_unique(&opts.corpus);
     let mut summary = BuildSummary {
         seen: files.len(),
         skipped: crawl_errors,
@@ -366,51 +311,149 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildSummary> {
     }
 
     if changed || old_info.is_none() {
-        let manifest_name = format!(
-            "fazhi-manifest-{}.json",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default()
-        );
-        let manifest_path = dir.join(&manifest_name);
-        write_file_synced(&manifest_path, serde_json::to_vec(&manifest)?.as_slice())
-            .with_context(|| format!("{}: cannot write index manifest", manifest_path.display()))?;
         let info = CommitInfo {
             schema_version: SCHEMA_VERSION,
-            manifest: manifest_name.clone(),
+            manifest: String::new(),
             taxonomy: taxonomy_fp,
             bureau_aliases: aliases_fp,
             topics: opts.taxonomy.names.clone(),
             corpus_root,
         };
-        let mut prepared = writer
-            .prepare_commit()
-            .with_context(|| format!("{}: cannot write the index", dir.display()))?;
-        prepared.set_payload(&serde_json::to_string(&info)?);
-        prepared
-            .commit()
-            .with_context(|| format!("{}: cannot commit the index", dir.display()))?;
+        let merge_all = full || old_info.is_none();
+        commit(&index, writer, dir, &manifest, info, merge_all)?;
         summary.committed = true;
-        // After a full build, merge into one segment: term queries on one
-        // segment run about twice as fast as on four. Incremental runs leave
-        // their small segments to tantivy's merge policy. A merge keeps the
-        // commit (and its payload); if it fails, the commit still stands.
-        let segments = index.searchable_segment_ids()?;
-        if (full || old_info.is_none()) && segments.len() > 1 {
-            release_free_heap();
-            writer
-                .merge(&segments)
-                .wait()
-                .with_context(|| format!("{}: merging segments failed", dir.display()))?;
-        }
-        writer
-            .wait_merging_threads()
-            .with_context(|| format!("{}: merging segments failed", dir.display()))?;
-        remove_other_manifests(dir, &manifest_name);
     }
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Open the index in `dir` with its last commit's record, or create it;
+/// with `rebuild`, an index that cannot be opened or is of another version
+/// is replaced (fazhi's files only).
+fn open_or_create(
+    dir: &Path,
+    schema: &tantivy::schema::Schema,
+    rebuild: bool,
+) -> anyhow::Result<(Index, Option<CommitInfo>)> {
+    if !exists(dir) {
+        return Ok((super::create(dir, schema.clone())?, None));
+    }
+    let checked = Index::open_in_dir(dir)
+        .with_context(|| {
+            format!(
+                "{}: cannot open index (damaged? `fazhi index --rebuild` rebuilds it)",
+                dir.display()
+            )
+        })
+        .and_then(|index| {
+            let info = read_commit_info(&index, dir)?;
+            if index.schema() != *schema {
+                return Err(super::version_mismatch(dir, "different field layout"));
+            }
+            Ok((index, info))
+        });
+    match checked {
+        Ok((index, info)) => Ok((index, Some(info))),
+        Err(_) if rebuild => {
+            wipe_index_files(dir)?;
+            Ok((super::create(dir, schema.clone())?, None))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The manifest of the last commit, if an incremental run may trust it:
+/// `None` when every report must be read again (another taxonomy or alias
+/// table, paths stored before the corpus root was recorded, or a manifest
+/// that cannot be read).
+fn previous_manifest(
+    dir: &Path,
+    info: &CommitInfo,
+    taxonomy_fp: &str,
+    aliases_fp: &str,
+) -> Option<Manifest> {
+    // Topic scores and bureau names are stored per section; an index
+    // without a corpus root stored paths as found, not relative to it.
+    if info.taxonomy != taxonomy_fp
+        || info.bureau_aliases != aliases_fp
+        || info.corpus_root.is_empty()
+    {
+        return None;
+    }
+    // The manifest only detects changes: without it, re-index everything.
+    read_manifest(dir, info)
+        .map_err(|err| eprintln!("fazhi: warning: {err:#}; re-indexing every file"))
+        .ok()
+}
+
+/// The corpus's files, one per stored path. Two names that differ only in
+/// invalid UTF-8 bytes share a lossy rel_path, hence a doc_id and a
+/// manifest entry: indexing both would let each incremental run delete the
+/// other's sections. The first is kept, the others are skipped with a reason.
+fn crawl_unique(corpus: &Path) -> (Vec<SourceFile>, Vec<IngestError>) {
+    let (files, mut errors) = ingest::crawl(corpus);
+    let mut seen_paths = std::collections::HashSet::new();
+    let files = files
+        .into_iter()
+        .filter(|f| {
+            let first = seen_paths.insert(f.rel_path.clone());
+            if !first {
+                errors.push(IngestError::new(
+                    &f.path,
+                    "file name is not valid UTF-8 and clashes with another file's; rename it",
+                ));
+            }
+            first
+        })
+        .collect();
+    (files, errors)
+}
+
+/// Write `manifest`, commit with `info` (naming that manifest) as the
+/// payload, and after a full build (`merge_all`) merge into one segment:
+/// term queries on one segment run about twice as fast as on four.
+/// Incremental runs leave their small segments to tantivy's merge policy.
+/// A merge keeps the commit (and its payload); if it fails, the commit
+/// still stands.
+fn commit(
+    index: &Index,
+    mut writer: IndexWriter<TantivyDocument>,
+    dir: &Path,
+    manifest: &Manifest,
+    mut info: CommitInfo,
+    merge_all: bool,
+) -> anyhow::Result<()> {
+    let manifest_name = format!(
+        "fazhi-manifest-{}.json",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    );
+    let manifest_path = dir.join(&manifest_name);
+    write_file_synced(&manifest_path, serde_json::to_vec(manifest)?.as_slice())
+        .with_context(|| format!("{}: cannot write index manifest", manifest_path.display()))?;
+    info.manifest = manifest_name.clone();
+    let mut prepared = writer
+        .prepare_commit()
+        .with_context(|| format!("{}: cannot write the index", dir.display()))?;
+    prepared.set_payload(&serde_json::to_string(&info)?);
+    prepared
+        .commit()
+        .with_context(|| format!("{}: cannot commit the index", dir.display()))?;
+    let segments = index.searchable_segment_ids()?;
+    if merge_all && segments.len() > 1 {
+        release_free_heap();
+        writer
+            .merge(&segments)
+            .wait()
+            .with_context(|| format!("{}: merging segments failed", dir.display()))?;
+    }
+    writer
+        .wait_merging_threads()
+        .with_context(|| format!("{}: merging segments failed", dir.display()))?;
+    remove_other_manifests(dir, &manifest_name);
+    Ok(())
 }
 
 /// Give the heap that indexing freed back to the OS. glibc keeps freed
