@@ -92,8 +92,9 @@ impl Engine {
         })
     }
 
-    /// Every hit of `req`, by address (`within` checked on the text).
-    fn matching_docs(&self, req: &SearchRequest) -> anyhow::Result<Vec<DocAddress>> {
+    /// Every hit of `req`, by address (`within` checked on the text): what
+    /// the facets and the totals of a search count.
+    pub(super) fn matching_docs(&self, req: &SearchRequest) -> anyhow::Result<Vec<DocAddress>> {
         let filters: Filters = self.with_topic(&req.filters, req.topic.as_deref())?;
         let searcher = self.searcher();
         let f = &self.handle.fields;

@@ -401,25 +401,8 @@ impl Engine {
     /// How many sections, reports and bureaus match a search, however
     /// many it lists (see [`totals`]).
     pub fn search_totals(&self, req: &SearchRequest) -> anyhow::Result<Totals> {
-        let filters = self.with_topic(&req.filters, req.topic.as_deref())?;
-        let searcher = self.searcher();
-        let f = &self.handle.fields;
-        let q = query::full_query(&searcher, f, &req.query, &filters)?;
-        let mut addrs: Vec<DocAddress> = query::all_matches(&searcher, q.as_ref(), false)?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect();
-        if let Some(within) = req.within {
-            let keep = query::map_sections(&searcher, f, &addrs, |_, s| {
-                query::matches_within(&req.query, &s.text(), within)
-            })?;
-            addrs = addrs
-                .into_iter()
-                .zip(keep)
-                .filter_map(|(a, k)| k.then_some(a))
-                .collect();
-        }
-        totals::totals_of(&searcher, &addrs)
+        let addrs = self.matching_docs(req)?;
+        totals::totals_of(&self.searcher(), &addrs)
     }
 
     /// How many sections, reports and bureaus a topic's ranking holds
