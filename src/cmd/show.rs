@@ -8,15 +8,13 @@
 use std::io::Write;
 
 use clap::Args;
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Term};
+use tantivy::schema::Field;
 
 use super::{Global, Outcome};
 use crate::engine;
 use crate::index::IndexHandle;
 use crate::output::{paint, printable, printable_lines, style, use_color};
-use crate::query::{StoredSection, load_section};
+use crate::query::{StoredSection, sections_with};
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -32,17 +30,13 @@ fn is_doc_id(s: &str) -> bool {
     s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// All sections of the documents matching `term`, in document order.
-fn sections_for(handle: &IndexHandle, term: Term) -> anyhow::Result<Vec<StoredSection>> {
-    let searcher = handle.reader.searcher();
-    let q = TermQuery::new(term, IndexRecordOption::Basic);
-    let limit = (searcher.num_docs() as usize).max(1);
-    let mut out = Vec::new();
-    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())? {
-        out.push(load_section(&searcher, &handle.fields, addr)?);
-    }
-    out.sort_by(|a, b| (a.path.as_str(), a.ordinal).cmp(&(b.path.as_str(), b.ordinal)));
-    Ok(out)
+/// The sections whose `field` holds `value`, in document order.
+fn sections_for(
+    handle: &IndexHandle,
+    field: Field,
+    value: &str,
+) -> anyhow::Result<Vec<StoredSection>> {
+    sections_with(&handle.reader.searcher(), &handle.fields, field, value)
 }
 
 /// Resolve ID to the sections to print and the one to focus (if any).
@@ -52,14 +46,11 @@ fn resolve(handle: &IndexHandle, id: &str) -> anyhow::Result<(Vec<StoredSection>
         && is_doc_id(doc)
         && n.parse::<u64>().is_ok()
     {
-        let all = sections_for(handle, Term::from_field_text(f.doc_id, doc))?;
+        let all = sections_for(handle, f.doc_id, doc)?;
         return Ok((all, Some(id.to_string())));
     }
     if is_doc_id(id) {
-        return Ok((
-            sections_for(handle, Term::from_field_text(f.doc_id, id))?,
-            None,
-        ));
+        return Ok((sections_for(handle, f.doc_id, id)?, None));
     }
     let (path, line) = match id.rsplit_once(':') {
         Some((p, l)) if l.parse::<u64>().is_ok() => (p, l.parse::<u64>().ok()),
@@ -98,7 +89,7 @@ fn sections_of_path(handle: &IndexHandle, path: &str) -> anyhow::Result<Vec<Stor
     let cwd = std::env::current_dir().ok();
     let candidates = f.paths.stored(path, cwd.as_deref());
     for stored in &candidates {
-        let all = sections_for(handle, Term::from_field_text(f.path, stored))?;
+        let all = sections_for(handle, f.path, stored)?;
         if !all.is_empty() {
             return Ok(all);
         }
@@ -114,7 +105,7 @@ fn sections_of_path(handle: &IndexHandle, path: &str) -> anyhow::Result<Vec<Stor
         abs == *tail || abs.ends_with(&format!("/{tail}"))
     })?;
     match known.as_slice() {
-        [only] => sections_for(handle, Term::from_field_text(f.path, only)),
+        [only] => sections_for(handle, f.path, only),
         [] => Ok(Vec::new()),
         several => Err(engine::Error::BadRequest(format!(
             "{path}: several reports end so: {}; give more of the path",

@@ -109,6 +109,30 @@ fn u64_of(doc: &TantivyDocument, field: Field) -> Option<u64> {
     doc.get_first(field).and_then(|v| v.as_u64())
 }
 
+/// Every section whose `field` holds `value` exactly (a report's doc id,
+/// a stored path), loaded, in document order (by path, then ordinal).
+pub fn sections_with(
+    searcher: &Searcher,
+    f: &Fields,
+    field: Field,
+    value: &str,
+) -> anyhow::Result<Vec<StoredSection>> {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{IndexRecordOption, Term};
+    let q = TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    );
+    let limit = (searcher.num_docs() as usize).max(1);
+    let mut out = Vec::new();
+    for (_, addr) in searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())? {
+        out.push(load_section(searcher, f, addr)?);
+    }
+    out.sort_by(|a, b| (a.path.as_str(), a.ordinal).cmp(&(b.path.as_str(), b.ordinal)));
+    Ok(out)
+}
+
 /// Read a section's stored fields.
 pub fn load_section(
     searcher: &Searcher,

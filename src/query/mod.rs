@@ -32,7 +32,7 @@ pub use filters::{
     AdminLevel, FilterError, Filters, TopicFilter, field_values, filter_queries, filter_query,
     key_department, parse_years,
 };
-pub use hit::{Hit, StoredSection, load_section, make_hit, section_snippet};
+pub use hit::{Hit, StoredSection, load_section, make_hit, section_snippet, sections_with};
 pub use load::{
     INDEX_ORDER_MIN, LIST_CHUNK, list_parts, map_ranked_parts, map_sections, worker_threads,
 };
