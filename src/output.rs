@@ -24,23 +24,7 @@ pub mod delimited;
 pub use crate::text::printable::{printable, printable_lines, visible_control};
 pub use delimited::{Delimited, DelimitedWriter, needs_formula_guard};
 
-/// Terminal columns of a string (CJK and other wide characters count 2).
-pub fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            let u = c as u32;
-            let wide = (0x1100..=0x115f).contains(&u)
-                || (0x2e80..=0xa4cf).contains(&u)
-                || (0xac00..=0xd7a3).contains(&u)
-                || (0xf900..=0xfaff).contains(&u)
-                || (0xfe30..=0xfe4f).contains(&u)
-                || (0xff00..=0xff60).contains(&u)
-                || (0xffe0..=0xffe6).contains(&u)
-                || (0x20000..=0x3fffd).contains(&u);
-            if wide { 2 } else { 1 }
-        })
-        .sum()
-}
+pub use crate::text::printable::display_width;
 
 /// `s` padded with spaces to `width` terminal columns (on the right, or on
 /// the left when `right`-aligned).

@@ -62,6 +62,25 @@ pub fn printable_lines(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// Terminal columns of a char: 2 for East Asian wide and full-width forms.
+pub fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = (0x1100..=0x115f).contains(&u)
+        || (0x2e80..=0xa4cf).contains(&u)
+        || (0xac00..=0xd7a3).contains(&u)
+        || (0xf900..=0xfaff).contains(&u)
+        || (0xfe30..=0xfe4f).contains(&u)
+        || (0xff00..=0xff60).contains(&u)
+        || (0xffe0..=0xffe6).contains(&u)
+        || (0x20000..=0x3fffd).contains(&u);
+    if wide { 2 } else { 1 }
+}
+
+/// Terminal columns of a string (CJK and other wide characters count 2).
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
 /// Escape text for HTML and XML (element content and attribute values).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
