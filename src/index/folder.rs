@@ -214,6 +214,9 @@ fn tantivy_damage(e: &TantivyError) -> bool {
         // A stored document the doc store cannot find ("Failed to lookup Doc").
         | TantivyError::InvalidArgument(_)
         | TantivyError::FieldNotFound(_)
+        // The index was opened only with fazhi's exact schema, so a field
+        // missing from a segment's columns means a damaged file.
+        | TantivyError::SchemaError(_)
         | TantivyError::ErrorInThread(_) => true,
         TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(_)) => true,
         TantivyError::OpenReadError(OpenReadError::IoError { io_error, .. }) => io_damage(io_error),
