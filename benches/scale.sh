@@ -10,7 +10,11 @@
 # CARGO_TARGET_DIR as for cargo.
 #
 # Needs: cargo, /usr/bin/time (GNU time; `apt-get install -y time`);
-# optional: rg (`apt-get install -y ripgrep`) for the grep comparison.
+# optional: rg (`apt-get install -y ripgrep`) for the grep comparison;
+# the Lucene peer (../shared/peers/lucene-build.sh, or LUCENE_PEER=PATH) with
+# Debian's liblucene8-java and a JDK (`apt-get install -y liblucene8-java
+# default-jdk-headless`) for the build comparison, run right after fazhi's
+# full build on the same corpus (LUCENE=0 skips it).
 set -euo pipefail
 
 N=${1:-2000}
@@ -83,6 +87,35 @@ timed_index() {
 echo "== fazhi index --rebuild"
 read -r FULL_MS FULL_RSS < <(timed_index full --rebuild)
 INDEX_BYTES=$(du -sb "$IDX" | cut -f1)
+FULL_CPU=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$WORK/time-full.txt")
+
+# ---------------------------------------------------------------- Lucene peer
+# Same corpus, same machine, right after fazhi's build: Lucene 8 with
+# CJKAnalyzer (bigrams with positions, one document per report, no stored
+# text), 2 threads, forceMerge(1) included.
+LUCENE_PEER=${LUCENE_PEER:-$ROOT/../shared/peers/lucene-build.sh}
+LUCENE_MS=-; LUCENE_BYTES=-; LUCENE_NOTE="not run"
+if [[ ${LUCENE:-1} == 0 ]]; then
+    LUCENE_NOTE="skipped (LUCENE=0)"
+elif [[ ! -x $LUCENE_PEER ]]; then
+    LUCENE_NOTE="skipped: no peer script at $LUCENE_PEER"
+elif ! command -v javac >/dev/null 2>&1 || ! ls /usr/share/java/lucene-core-8*.jar >/dev/null 2>&1; then
+    LUCENE_NOTE="skipped: needs apt-get install -y liblucene8-java default-jdk-headless"
+else
+    echo "== Lucene peer (CJKAnalyzer) on the same corpus"
+    rm -rf "$WORK/lucene"
+    if /usr/bin/time -v -o "$WORK/time-lucene.txt" "$LUCENE_PEER" "$CORPUS" cjk "$WORK/lucene" >"$WORK/lucene.json" 2>"$WORK/lucene.err"; then
+        LUCENE_MS=$(awk -F': *' '/"index_time_s"/ {gsub(/,/, "", $2); printf "%.0f", $2 * 1000}' "$WORK/lucene.json")
+        LUCENE_BYTES=$(cat "$WORK/lucene/index_bytes")
+        LUCENE_CPU=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u + s}' "$WORK/time-lucene.txt")
+        LUCENE_RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-lucene.txt")
+        LUCENE_NOTE="$(sed -n 's/.*"version": "\(.*\)",/\1/p' "$WORK/lucene.json")"
+        rm -rf "$WORK/lucene/index"
+    else
+        LUCENE_NOTE="failed: $(tail -n 1 "$WORK/lucene.err")"
+    fi
+    echo "   lucene: $LUCENE_MS ms, $LUCENE_BYTES bytes" >&2
+fi
 echo "== fazhi index, nothing changed"
 read -r NOCHG_MS NOCHG_RSS < <(timed_index nochange)
 echo "== fazhi index, 1% of the files changed"
@@ -211,6 +244,18 @@ echo "| re-run, nothing changed | $NOCHG_MS ms, peak RSS $((NOCHG_RSS / 1024)) M
 echo "| re-run, 1% changed ($CHANGED files) | $CHG_MS ms = $(awk -v a="$CHG_MS" -v b="$FULL_MS" 'BEGIN {printf "%.0f", 100 * a / b}')% of full, peak RSS $((CHG_RSS / 1024)) MB (restoring them: $RESTORE_MS ms) |"
 echo "| \`fazhi bureaus '\"执法\"'\` | $BUREAUS_NOTE |"
 echo "| \`fazhi export 执法 --format csv\` | $EXPORT_NOTE |"
+echo
+echo "| Full build, same corpus, one run | wall | CPU (user+sys) | index size | x corpus |"
+echo "|---|---:|---:|---:|---:|"
+echo "| fazhi (\`index --rebuild\`, reuse sidecar included) | $FULL_MS ms | $FULL_CPU s | $((INDEX_BYTES / 1000000)) MB | $(awk -v i="$INDEX_BYTES" -v c="$CORPUS_BYTES" 'BEGIN {printf "%.2f", i / c}') |"
+if [[ $LUCENE_MS != - ]]; then
+    echo "| Lucene peer: $LUCENE_NOTE | $LUCENE_MS ms | $LUCENE_CPU s (JVM) | $((LUCENE_BYTES / 1000000)) MB | $(awk -v i="$LUCENE_BYTES" -v c="$CORPUS_BYTES" 'BEGIN {printf "%.2f", i / c}') |"
+    echo "| **fazhi / Lucene** | **$(awk -v a="$FULL_MS" -v b="$LUCENE_MS" 'BEGIN {printf "%.2fx", a / b}')** | $(awk -v a="$FULL_CPU" -v b="$LUCENE_CPU" 'BEGIN {printf "%.2fx", a / b}') | $(awk -v a="$INDEX_BYTES" -v b="$LUCENE_BYTES" 'BEGIN {printf "%.2fx", a / b}') | |"
+    echo
+    echo "Targets (issue 20): wall <= 1.5x Lucene (stretch: < 1x); index <= 1.0x corpus. Lucene stores no text and indexes one field per report; peak RSS $((LUCENE_RSS / 1024)) MB."
+else
+    echo "| Lucene peer | $LUCENE_NOTE | | | |"
+fi
 echo
 echo "| Query (fresh process, median of $RUNS) | fazhi ms | rg -l -F ms | rg / fazhi | fazhi sections | rg files |"
 echo "|---|---:|---:|---:|---:|---:|"

@@ -144,7 +144,7 @@ impl RawCounts {
             ("bureau", &mut self.bureau),
         ] {
             let Some(col) = ff.str(name)? else { continue };
-            let mut by_ord = vec![0usize; col.num_terms()];
+            let mut by_ord = vec![0usize; crate::index::scan::term_count(&col)?];
             for &doc in docs {
                 if let Some(ord) = col.ords().first(doc) {
                     by_ord[ord as usize] += 1;

@@ -63,7 +63,10 @@ impl TermNumbers {
         if present.len() <= 1 {
             // One dictionary: the ordinals are the numbers.
             for col in cols {
-                let n = col.as_ref().map_or(0, |c| c.num_terms()) as u32;
+                let n = match col {
+                    Some(c) => crate::index::scan::term_count(c)? as u32,
+                    None => 0,
+                };
                 out.by_segment.push((0..n).collect());
                 out.count = out.count.max(n);
             }

@@ -21,6 +21,24 @@ pub struct ReportFacts {
     pub sections: usize,
 }
 
+/// The number of terms of a string column's dictionary, checked: a damaged
+/// header can claim trillions, and a table sized by it would abort the
+/// process (an allocation failure is no panic that can be caught and
+/// reported as damage). Every term takes at least one byte of the
+/// dictionary.
+pub fn term_count(col: &StrColumn) -> tantivy::Result<usize> {
+    let terms = col.num_terms();
+    let bytes = col.dictionary().num_bytes().get_bytes();
+    if terms as u64 > bytes {
+        return Err(tantivy::TantivyError::DataCorruption(
+            tantivy::error::DataCorruption::comment_only(format!(
+                "a column dictionary of {bytes} bytes claims {terms} terms"
+            )),
+        ));
+    }
+    Ok(terms)
+}
+
 /// Every term of a string column, by ordinal, in one pass over its
 /// dictionary (looking terms up one by one decodes a dictionary block
 /// each time: seconds for 100,000 reports × 6 columns).
@@ -28,7 +46,7 @@ fn terms(col: &Option<StrColumn>) -> anyhow::Result<Vec<String>> {
     let Some(col) = col else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::with_capacity(col.num_terms());
+    let mut out = Vec::with_capacity(term_count(col)?);
     let mut stream = col.dictionary().stream()?;
     while stream.advance() {
         out.push(String::from_utf8_lossy(stream.key()).into_owned());
@@ -75,8 +93,9 @@ pub fn reports(searcher: &Searcher) -> anyhow::Result<BTreeMap<String, ReportFac
             continue;
         };
         // Per doc_id ordinal: sections in this segment, and a first doc.
-        let mut sections = vec![0usize; doc_id.num_terms()];
-        let mut first = vec![u32::MAX; doc_id.num_terms()];
+        let reports = term_count(&doc_id)?;
+        let mut sections = vec![0usize; reports];
+        let mut first = vec![u32::MAX; reports];
         let docs: Vec<u32> = segment.doc_ids_alive().collect();
         for block in docs.chunks(BLOCK) {
             let ords = &mut ords[..block.len()];

@@ -337,7 +337,7 @@ pub fn ranking_query(searcher: &Searcher, f: &Fields, query: &Query) -> Box<dyn 
         let common = |field| searcher.doc_freq(&term(field)).is_ok_and(|df| df > half);
         should.push((Occur::Should, Box::new(tq(f.body))));
         // The title counts like a heading on the section it stands over.
-        for (field, boost) in [(f.heading, 2.0), (f.lead_title, 2.0), (f.title, 0.5)] {
+        for (field, boost) in [(f.heading, 2.0), (f.lead_title, 2.0)] {
             if !common(field) {
                 should.push((
                     Occur::Should,

@@ -89,7 +89,7 @@ fn intern_column(col: &Option<StrColumn>, names: &mut Interner) -> anyhow::Resul
     let Some(col) = col else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::with_capacity(col.num_terms());
+    let mut out = Vec::with_capacity(crate::index::scan::term_count(col)?);
     let mut stream = col.dictionary().stream()?;
     while stream.advance() {
         out.push(names.id(&String::from_utf8_lossy(stream.key())));
@@ -152,7 +152,10 @@ impl ReportTable {
                 .map(|c| intern_column(c, &mut names))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let year: Option<Column<u64>> = ff.u64("report_year").ok();
-            let terms = doc_id.as_ref().map_or(0, |c| c.num_terms());
+            let terms = match &doc_id {
+                Some(c) => crate::index::scan::term_count(c)?,
+                None => 0,
+            };
             let mut report_of = vec![NONE; terms];
             let docs: Vec<u32> = match &selected {
                 None => reader.doc_ids_alive().collect(),
