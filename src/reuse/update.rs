@@ -2,8 +2,10 @@
 //! corpus-wide state from it.
 //!
 //! Only reports that are new or changed (their manifest content hash
-//! differs from the sidecar's) are read, folded and fingerprinted; removed
-//! ones are dropped. The corpus-wide part — which fingerprints are
+//! differs from the sidecar's) are fingerprinted: most already were, by the
+//! build that parsed them ([`super::spill`]); the others (e.g. the build
+//! was interrupted, or the index was built without the hook) are read,
+//! folded and fingerprinted here. Removed ones are dropped. The corpus-wide part — which fingerprints are
 //! formulaic, which pairs are candidates, which reports are copies — is
 //! then derived again from the stored fingerprints alone (a sort of about
 //! 350 numbers per report, no text is read), because adding one report can
@@ -17,7 +19,8 @@ use tantivy::Searcher;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::fold::{SHINGLE, fingerprints, fold};
-use super::store::{self, Candidate, Derived, FORMAT_VERSION, ReportPrints};
+use super::spill;
+use super::store::{self, Candidate, Derived, ReportPrints};
 use crate::index::{self, lock};
 use crate::ingest::extract::{load_bytes, read_capped};
 
@@ -49,8 +52,10 @@ const REPOST_JACCARD: f64 = 0.8;
 /// What an update did.
 #[derive(Debug, Default)]
 pub struct UpdateSummary {
-    /// Reports read and fingerprinted in this run.
+    /// Reports fingerprinted in this run (by the build or after it).
     pub computed: usize,
+    /// Of these, the reports read from the corpus after the build.
+    pub read_again: usize,
     /// Reports whose fingerprints were kept from the last run.
     pub kept: usize,
     /// Reports that could not be read (warned on stderr).
@@ -67,8 +72,9 @@ impl UpdateSummary {
     /// One line for `fazhi index`.
     pub fn describe(&self) -> String {
         format!(
-            "reuse: {} reports fingerprinted, {} kept; {} candidate pairs, {} exact copies, {} reposts — {:.2} s",
+            "reuse: {} reports fingerprinted ({} read after the build), {} kept; {} candidate pairs, {} exact copies, {} reposts — {:.2} s",
             self.computed,
+            self.read_again,
             self.kept,
             self.candidates,
             self.exact_copies,
@@ -86,15 +92,17 @@ pub fn is_current(index_dir: &Path) -> bool {
     store::read_derived(index_dir).is_some_and(|d| d.manifest == handle.info.manifest)
 }
 
-/// Bring `INDEX/reuse/` up to date with the index's current commit,
-/// reading new and changed reports from `corpus`. Holds the index's
-/// writer lock, so it never runs beside `fazhi index`.
+/// Bring `INDEX/reuse/` up to date with the index's current commit: new
+/// and changed reports are taken from the build's spill, or else read from
+/// `corpus`. Holds the index's writer lock, so it never runs beside
+/// `fazhi index`.
 pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> {
     let started = Instant::now();
     let _lock = lock::acquire(index_dir)?;
     let handle = index::open(index_dir)?;
     let mut summary = UpdateSummary::default();
     if store::read_derived(index_dir).is_some_and(|d| d.manifest == handle.info.manifest) {
+        spill::remove(index_dir);
         return Ok(summary);
     }
     let manifest = index::read_manifest(index_dir, &handle.info)?;
@@ -106,7 +114,8 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
     let mut todo = Vec::new();
     for (rel_path, entry) in &manifest {
         match old.remove(&entry.doc_id) {
-            Some(r) if r.content_hash == entry.content_hash && r.rel_path == *rel_path => {
+            // The doc id is the hash of the path: same id, same file.
+            Some(r) if r.content_hash == entry.content_hash => {
                 reports.push(Some(r));
                 summary.kept += 1;
             }
@@ -116,13 +125,26 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
             }
         }
     }
+    let wanted: HashMap<&str, &str> = todo
+        .iter()
+        .map(|(_, _, e)| (e.doc_id.as_str(), e.content_hash.as_str()))
+        .collect();
+    let mut spilled = spill::read(index_dir, |id, hash| wanted.get(id) == Some(&hash));
+    todo.retain(|(slot, _, entry)| match spilled.remove(&entry.doc_id) {
+        Some(r) => {
+            reports[*slot] = Some(r);
+            summary.computed += 1;
+            false
+        }
+        None => true,
+    });
+    drop(spilled);
     let computed = compute_parallel(&todo, |(_, rel_path, entry)| {
         let path = corpus.join(rel_path);
         let bytes = read_capped(&path).map_err(|e| e.to_string())?;
         let loaded = load_bytes(&path, &bytes).map_err(|e| e.to_string())?;
         Ok(report_prints(
             &entry.doc_id,
-            rel_path,
             &entry.content_hash,
             &bytes,
             &loaded.text,
@@ -133,6 +155,7 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
             Ok(r) => {
                 reports[*slot] = Some(r);
                 summary.computed += 1;
+                summary.read_again += 1;
             }
             Err(e) => {
                 eprintln!("fazhi: warning: reuse: {e}");
@@ -146,6 +169,7 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
     derived.manifest = handle.info.manifest.clone();
     store::write_reports(index_dir, &reports)?;
     store::write_derived(index_dir, &derived)?;
+    spill::remove(index_dir);
     summary.candidates = derived.candidates.len();
     summary.exact_copies = derived.exact_copies.len();
     summary.reposts = derived.reposts.len();
@@ -155,17 +179,10 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
 }
 
 /// Fold and fingerprint one report's text.
-pub fn report_prints(
-    doc_id: &str,
-    rel_path: &str,
-    content_hash: &str,
-    bytes: &[u8],
-    text: &str,
-) -> ReportPrints {
+pub fn report_prints(doc_id: &str, content_hash: &str, bytes: &[u8], text: &str) -> ReportPrints {
     let folded = fold(text);
     ReportPrints {
         doc_id: doc_id.to_string(),
-        rel_path: rel_path.to_string(),
         content_hash: content_hash.to_string(),
         bytes_hash: xxh3_64(bytes),
         exact_hash: folded.exact_hash,
@@ -386,10 +403,9 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
         .collect();
 
     Derived {
-        version: FORMAT_VERSION,
         manifest: String::new(),
         reports: reports.iter().map(|r| r.doc_id.clone()).collect(),
-        paths: reports.iter().map(|r| r.rel_path.clone()).collect(),
+        paths: Vec::new(),
         chars: reports.iter().map(|r| r.chars).collect(),
         bytes_hashes: reports.iter().map(|r| r.bytes_hash).collect(),
         formulaic,
@@ -514,7 +530,7 @@ mod tests {
             .map(|(i, t)| {
                 let id = format!("d{i}");
                 bodies.insert(id.clone(), (Some(format!("body{i}")), Some(2020)));
-                report_prints(&id, &format!("r{i}.txt"), "h", t.as_bytes(), t)
+                report_prints(&id, "h", t.as_bytes(), t)
             })
             .collect();
         (reports, bodies)
