@@ -300,29 +300,40 @@ pub fn read_copies(index_dir: &Path) -> Option<CopyLists> {
 }
 
 /// The derived state, if there is one of this version (without its
-/// paths: see [`read_state`]). A damaged one is warned about and read as
-/// none (the next update recomputes it).
-pub fn read_derived(index_dir: &Path) -> Option<Derived> {
-    let path = dir(index_dir).join(RESULT_FILE);
-    let bytes = std::fs::read(&path).ok()?;
-    let body = bytes.strip_prefix(&header(RESULT_MAGIC)[..])?;
-    match codec::open_frame(body).and_then(decode_derived) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            eprintln!(
-                "fazhi: warning: {}: damaged reuse data ({e:#}); recomputing it",
-                path.display()
-            );
-            None
-        }
+/// paths: see [`read_state`]); an error when it is damaged.
+fn load_derived(index_dir: &Path) -> anyhow::Result<Option<Derived>> {
+    let Ok(bytes) = std::fs::read(dir(index_dir).join(RESULT_FILE)) else {
+        return Ok(None);
+    };
+    if bytes.len() >= 8 && bytes[..4] == RESULT_MAGIC[..] && bytes[..8] != header(RESULT_MAGIC) {
+        return Ok(None); // another version
     }
+    let body = bytes
+        .strip_prefix(&header(RESULT_MAGIC)[..])
+        .context("not a reuse state")?;
+    codec::open_frame(body).and_then(decode_derived).map(Some)
+}
+
+/// The derived state, if there is one of this version and it is intact
+/// (without its paths: see [`read_state`]).
+pub fn read_derived(index_dir: &Path) -> Option<Derived> {
+    load_derived(index_dir).ok().flatten()
 }
 
 /// The derived state of the index commit `info`, with the paths of its
 /// reports from that commit's manifest; `None` when there is none or it
 /// is of another commit.
+/// A damaged state is warned about and read as none (the update that
+/// follows recomputes it).
 pub fn read_state(index_dir: &Path, info: &CommitInfo) -> anyhow::Result<Option<Derived>> {
-    let Some(mut d) = read_derived(index_dir).filter(|d| d.manifest == info.manifest) else {
+    let loaded = load_derived(index_dir).unwrap_or_else(|e| {
+        eprintln!(
+            "fazhi: warning: {}: damaged reuse data ({e:#}); recomputing it",
+            dir(index_dir).join(RESULT_FILE).display()
+        );
+        None
+    });
+    let Some(mut d) = loaded.filter(|d| d.manifest == info.manifest) else {
         return Ok(None);
     };
     let by_id: std::collections::HashMap<String, String> = index::read_manifest(index_dir, info)?
