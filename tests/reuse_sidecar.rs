@@ -200,7 +200,10 @@ fn damaged_sidecar_files_are_recomputed() {
     assert_eq!(want, vec!["b.txt"]);
     let result = s.reuse().join("result.bin");
     let reports = s.reuse().join("reports.bin");
-    let (result_bytes, reports_bytes) = (std::fs::read(&result).unwrap(), std::fs::read(&reports).unwrap());
+    let (result_bytes, reports_bytes) = (
+        std::fs::read(&result).unwrap(),
+        std::fs::read(&reports).unwrap(),
+    );
 
     for at in [9, result_bytes.len() / 2, result_bytes.len() - 1] {
         // Cut, then one byte changed: a warning and the same pairs.
