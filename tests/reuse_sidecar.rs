@@ -178,7 +178,7 @@ fn a_left_over_spill_counts_only_for_the_content_it_was_computed_for() {
         bytes: c.as_bytes(),
         text: &c,
     });
-    assert_eq!(spill.finish(), 2);
+    assert_eq!(spill.finish().unwrap(), 2);
     for name in ["reports.bin", "result.bin"] {
         std::fs::remove_file(s.reuse().join(name)).unwrap();
     }

@@ -50,8 +50,11 @@ pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<Outcome> {
         inputs,
         on_text: Some(&|file| spill.add(file)),
     });
-    spill.finish();
+    let spilled = spill.finish();
     let summary = summary?;
+    if let Err(e) = spilled {
+        eprintln!("fazhi: warning: {e:#}");
+    }
     summary.print_warnings();
     if !args.quiet {
         writeln!(out, "{}", summary.describe())?;

@@ -211,8 +211,11 @@ impl Engine {
                 inputs,
                 on_text: Some(&|file| spill.add(file)),
             });
-            spill.finish();
+            let spilled = spill.finish();
             let summary = summary?;
+            if let Err(e) = spilled {
+                eprintln!("fazhi: warning: {e:#}");
+            }
             summary.print_warnings();
             crate::reuse::update(index_dir, corpus)?;
             let _ = taxonomy.set(loaded);

@@ -40,8 +40,8 @@ pub struct Spill {
 struct State {
     /// Opened (and a stale spill truncated) on the first file.
     out: Option<BufWriter<File>>,
-    /// A write failed: the rest is left to the update.
-    failed: bool,
+    /// The write that failed: the rest is left to the update.
+    failed: Option<std::io::Error>,
     written: usize,
 }
 
@@ -56,8 +56,8 @@ impl Spill {
     }
 
     /// Fingerprint one file and append its record; called by the build's
-    /// workers. A failure to write is warned about once and leaves the
-    /// remaining files to the update.
+    /// workers. After a failure to write, the remaining files are left to
+    /// the update (and [`Spill::finish`] reports it).
     pub fn add(&self, file: &FileText) {
         let prints = report_prints(file.doc_id, file.content_hash, file.bytes, file.text);
         let mut payload = Vec::new();
@@ -65,13 +65,16 @@ impl Spill {
         let mut frame = Vec::with_capacity(payload.len() + 8);
         put_frame(&mut frame, &payload);
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.failed {
+        if state.failed.is_some() {
             return;
         }
         if state.out.is_none() {
             match self.create() {
                 Ok(out) => state.out = Some(out),
-                Err(e) => return self.fail(&mut state, &e),
+                Err(e) => {
+                    state.failed = Some(e);
+                    return;
+                }
             }
         }
         let result = match &mut state.out {
@@ -80,7 +83,10 @@ impl Spill {
         };
         match result {
             Ok(()) => state.written += 1,
-            Err(e) => self.fail(&mut state, &e),
+            Err(e) => {
+                state.failed = Some(e);
+                state.out = None;
+            }
         }
     }
 
@@ -93,30 +99,25 @@ impl Spill {
         Ok(out)
     }
 
-    fn fail(&self, state: &mut State, e: &std::io::Error) {
-        fail(&self.path, state, e);
-    }
-
-    /// Write out what is buffered; returns how many reports were spilled.
-    pub fn finish(self) -> usize {
+    /// Write out what is buffered; how many reports were spilled, or why
+    /// not all were (a warning at most: the update reads the rest). The
+    /// caller says so only when the build itself succeeded, whose own error
+    /// (a full disk) says it all.
+    pub fn finish(self) -> anyhow::Result<usize> {
         let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(mut out) = state.out.take()
             && let Err(e) = out.flush()
         {
-            fail(&self.path, &mut state, &e);
+            state.failed.get_or_insert(e);
         }
-        state.written
+        match state.failed {
+            None => Ok(state.written),
+            Some(e) => Err(anyhow::anyhow!(
+                "{}: cannot write ({e}); text reuse reads the files again",
+                self.path.display()
+            )),
+        }
     }
-}
-
-/// Stop spilling after a failed write, with one warning.
-fn fail(path: &Path, state: &mut State, e: &std::io::Error) {
-    eprintln!(
-        "fazhi: warning: {}: cannot write ({e}); text reuse reads the files again after the build",
-        path.display()
-    );
-    state.failed = true;
-    state.out = None;
 }
 
 /// The spilled fingerprints that `wanted(doc_id, content_hash)` accepts,
@@ -177,7 +178,7 @@ mod tests {
         for i in 0..5 {
             add(&spill, i, &format!("h{i}"));
         }
-        assert_eq!(spill.finish(), 5);
+        assert_eq!(spill.finish().unwrap(), 5);
         let all = read(dir.path(), |_, _| true);
         assert_eq!(all.len(), 5);
         let t = text(3);
@@ -203,10 +204,10 @@ mod tests {
         let old = Spill::new(dir.path());
         add(&old, 0, "old");
         add(&old, 1, "old");
-        old.finish();
+        old.finish().unwrap();
         let new = Spill::new(dir.path());
         add(&new, 0, "new");
-        new.finish();
+        new.finish().unwrap();
         let got = read(dir.path(), |_, _| true);
         assert_eq!(got.len(), 1);
         assert_eq!(got["d0"].content_hash, "new");
