@@ -301,6 +301,18 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
     }
     postings.sort_unstable();
 
+    // Per print of every report (flat, from `first_print[i]`): whether its
+    // fingerprint is not formulaic. A report's prints are sorted as its
+    // postings are, so its next posting is its next print (`next_print`).
+    let mut first_print = Vec::with_capacity(reports.len());
+    let mut total_prints = 0;
+    for r in reports {
+        first_print.push(total_prints);
+        total_prints += r.prints.len();
+    }
+    let mut next_print = first_print.clone();
+    let mut own = vec![true; total_prints];
+
     // Formulaic fingerprints, and a (report, report) key for every other
     // fingerprint two reports share; equal keys are counted after a sort.
     let mut formulaic = Vec::new();
@@ -318,7 +330,13 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
         group_bodies.extend(docs.iter().map(|p| body[(*p & 0xffff_ffff) as usize]));
         group_bodies.sort_unstable();
         group_bodies.dedup();
-        if group_bodies.len() >= FORMULAIC_BODIES || docs.len() > FORMULAIC_REPORTS {
+        let is_formulaic = group_bodies.len() >= FORMULAIC_BODIES || docs.len() > FORMULAIC_REPORTS;
+        for p in docs {
+            let next = &mut next_print[(*p & 0xffff_ffff) as usize];
+            own[*next] = !is_formulaic;
+            *next += 1;
+        }
+        if is_formulaic {
             formulaic.push(fp as u32);
         } else if docs.len() > 1 {
             for (x, a) in docs.iter().enumerate() {
@@ -336,11 +354,9 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
         .filter(|run| run.len() as u32 >= MIN_SHARED_PRINTS)
         .filter_map(|run| {
             let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-            let estimate = estimate_shared(
-                &reports[a as usize].prints,
-                &reports[b as usize].prints,
-                &formulaic,
-            );
+            let a_prints = &reports[a as usize].prints;
+            let a_own = &own[first_print[a as usize]..][..a_prints.len()];
+            let estimate = estimate_shared(a_prints, a_own, &reports[b as usize].prints);
             (estimate >= MIN_ESTIMATE).then_some(Candidate { a, b, estimate })
         })
         .collect();
@@ -425,11 +441,11 @@ fn jaccard(a: &[(u32, u32)], b: &[(u32, u32)]) -> f64 {
     common as f64 / union as f64
 }
 
-/// `(position in a, position in b, fingerprint)` of the fingerprints both have.
+/// `(index in a, position in a, position in b)` of the fingerprints both have.
 fn shared_prints<'a>(
     a: &'a [(u32, u32)],
     b: &'a [(u32, u32)],
-) -> impl Iterator<Item = (u32, u32, u32)> + 'a {
+) -> impl Iterator<Item = (usize, u32, u32)> + 'a {
     let (mut i, mut j) = (0, 0);
     std::iter::from_fn(move || {
         while i < a.len() && j < b.len() {
@@ -437,7 +453,7 @@ fn shared_prints<'a>(
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let hit = (a[i].1, b[j].1, a[i].0);
+                    let hit = (i, a[i].1, b[j].1);
                     i += 1;
                     j += 1;
                     return Some(hit);
@@ -451,10 +467,11 @@ fn shared_prints<'a>(
 /// Estimated shared chars of two reports: the shared fingerprints, in the
 /// order of `a`, chained into runs that keep to one diagonal; a run counts
 /// when it is long enough and at least half of its fingerprints are not
-/// formulaic (the rule `align` applies to passages).
-pub fn estimate_shared(a: &[(u32, u32)], b: &[(u32, u32)], formulaic: &[u32]) -> u32 {
+/// formulaic (the rule `align` applies to passages). `a_own` tells, per
+/// print of `a`, whether its fingerprint is not formulaic.
+pub fn estimate_shared(a: &[(u32, u32)], a_own: &[bool], b: &[(u32, u32)]) -> u32 {
     let mut hits: Vec<(u32, u32, bool)> = shared_prints(a, b)
-        .map(|(pa, pb, f)| (pa, pb, formulaic.binary_search(&f).is_err()))
+        .map(|(i, pa, pb)| (pa, pb, a_own[i]))
         .collect();
     hits.sort_unstable();
     let mut total = 0;
