@@ -156,10 +156,10 @@ struct BitReader<'a> {
 impl BitReader<'_> {
     /// The next up to 57 bits, low bit first, and how many are real.
     fn peek(&self) -> (u64, usize) {
-        let byte = self.at / 8;
+        let rest = self.buf.get(self.at / 8..).unwrap_or_default();
         let mut word = [0u8; 8];
-        let avail = self.buf.len().saturating_sub(byte).min(8);
-        word[..avail].copy_from_slice(&self.buf[byte..byte + avail]);
+        let avail = rest.len().min(8);
+        word[..avail].copy_from_slice(&rest[..avail]);
         let shift = self.at % 8;
         let real = (avail * 8).saturating_sub(shift).min(57);
         (u64::from_le_bytes(word) >> shift, real)
@@ -335,7 +335,10 @@ pub fn read_frame(r: &mut impl Read, buf: &mut Vec<u8>) -> anyhow::Result<Option
 pub fn open_frame(bytes: &[u8]) -> anyhow::Result<&[u8]> {
     let mut r = Reader::new(bytes);
     let len = r.varint()?;
-    ensure!(len + 4 == r.remaining() as u64, "cut short or too long");
+    ensure!(
+        len.checked_add(4) == Some(r.remaining() as u64),
+        "cut short or too long"
+    );
     let payload = r.bytes(len as usize)?;
     ensure!(r.bytes(4)? == checksum(payload), "checksum mismatch");
     Ok(payload)
@@ -424,6 +427,15 @@ mod tests {
             let _ = read_one(&bytes);
             let _ = open_frame(&bytes);
         }
+    }
+
+    #[test]
+    fn a_huge_frame_length_is_an_error() {
+        let mut bytes = Vec::new();
+        put_varint(&mut bytes, u64::MAX);
+        bytes.extend_from_slice(&[0; 8]);
+        assert!(open_frame(&bytes).is_err());
+        assert!(read_one(&bytes).is_err());
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! report (issue 19).
 //!
 //! At index time (while the build parses it, see [`spill`], or after the
-//! tantivy commit, see [`update`]) every new or changed report is folded ([`fold`]: width, punctuation, script and digit
-//! runs vanish) and its character shingles are sampled into fingerprints,
-//! kept in a sidecar folder `INDEX/reuse/` ([`store`]). From all
-//! fingerprints the update derives, without reading any text: the
+//! tantivy commit, see [`update`]) every new or changed report is folded
+//! ([`fold`]: width, punctuation, script and digit runs vanish) and its
+//! character shingles are sampled into fingerprints, kept in a sidecar
+//! folder `INDEX/reuse/` ([`store`]). From all fingerprints the update
+//! derives, without reading any text: the
 //! formulaic fingerprints (found in reports of many distinct bodies), the
 //! candidate pairs (sharing fingerprints that are not formulaic, in runs
 //! along one diagonal), the exact copies (same folded text) and the

@@ -2,7 +2,7 @@
 //! hook ([`Spill::add`]) that its parse workers call with every new or
 //! changed file's bytes and decoded text, so each file is read and decoded
 //! once. The fingerprints go to `INDEX/reuse/prints.spill` (records of
-//! [`super::codec`], appended as the workers finish them) rather than
+//! `reuse::codec`, appended as the workers finish them) rather than
 //! memory, which the build's final merge needs; the update after the build
 //! takes them from there and deletes the file.
 //!

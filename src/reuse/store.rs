@@ -2,7 +2,7 @@
 //! - `reports.bin`: per indexed report its doc id, the manifest's content
 //!   hash (the change detector), the hash of its raw bytes (to notice a
 //!   file edited since), its exact-copy hash, folded length and sampled
-//!   fingerprints with positions, in the compact records of [`super::codec`]
+//!   fingerprints with positions, in the compact records of `reuse::codec`
 //!   (about 1.6 KB a report; the path is the manifest's, by doc id);
 //! - `result.bin`: what the last update derived for the whole corpus
 //!   (formulaic fingerprints, candidate pairs, exact copies and reposts),
