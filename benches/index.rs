@@ -29,6 +29,7 @@ fn bench_index(c: &mut Criterion) {
         progress: false,
         taxonomy: taxonomy.clone(),
         inputs: Default::default(),
+        on_text: None,
     };
 
     let mut g = c.benchmark_group("index");

@@ -110,6 +110,7 @@ pub fn fixture_engine() -> Engine {
             progress: false,
             taxonomy: Taxonomy::load_for_corpus(&corpus, None).expect("taxonomy"),
             inputs: Default::default(),
+            on_text: None,
         })
         .expect("build fixture index");
         eprintln!("{}", summary.describe());

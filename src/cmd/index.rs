@@ -9,6 +9,7 @@ use super::{Global, Outcome};
 use crate::engine::print_metadata_warnings;
 use crate::index::{BuildOptions, IndexError, build};
 use crate::report::inputs::ParseInputs;
+use crate::reuse::Spill;
 use crate::topics::Taxonomy;
 
 #[derive(Debug, Args)]
@@ -36,6 +37,10 @@ pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<Outcome> {
         ParseInputs::load_for_corpus(&global.corpus, global.metadata.as_deref())
             .map_err(|e| anyhow::anyhow!(e))?;
     print_metadata_warnings(&warnings);
+    // Text reuse is kept beside the index (crate::reuse): the build's
+    // workers fingerprint each file they parse, the update after the
+    // commit derives the rest.
+    let spill = Spill::new(&global.index);
     let summary = build(&BuildOptions {
         corpus: global.corpus.clone(),
         index_dir: global.index.clone(),
@@ -43,12 +48,17 @@ pub fn run(args: IndexArgs, global: &Global) -> anyhow::Result<Outcome> {
         progress: !args.quiet,
         taxonomy,
         inputs,
-    })?;
+        on_text: Some(&|file| spill.add(file)),
+    });
+    let spilled = spill.finish();
+    let summary = summary?;
+    if let Err(e) = spilled {
+        eprintln!("fazhi: warning: {e:#}");
+    }
     summary.print_warnings();
     if !args.quiet {
         writeln!(out, "{}", summary.describe())?;
     }
-    // Text reuse is kept beside the index, after its commit (crate::reuse).
     let reuse = crate::reuse::update(&global.index, &global.corpus)?;
     if !args.quiet && reuse.changed {
         writeln!(out, "{}", reuse.describe())?;

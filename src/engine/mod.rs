@@ -201,6 +201,7 @@ impl Engine {
             let (inputs, warnings) = ParseInputs::load_for_corpus(corpus, metadata_file)
                 .map_err(|e| anyhow::anyhow!(e))?;
             print_metadata_warnings(&warnings);
+            let spill = crate::reuse::Spill::new(index_dir);
             let summary = index::build(&BuildOptions {
                 corpus: corpus.to_path_buf(),
                 index_dir: index_dir.to_path_buf(),
@@ -208,7 +209,13 @@ impl Engine {
                 progress: true,
                 taxonomy: loaded.clone(),
                 inputs,
-            })?;
+                on_text: Some(&|file| spill.add(file)),
+            });
+            let spilled = spill.finish();
+            let summary = summary?;
+            if let Err(e) = spilled {
+                eprintln!("fazhi: warning: {e:#}");
+            }
             summary.print_warnings();
             crate::reuse::update(index_dir, corpus)?;
             let _ = taxonomy.set(loaded);

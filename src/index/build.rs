@@ -45,8 +45,21 @@ const PARSE_CHUNK: usize = 256;
 /// at most this many bytes (a single file larger than this is its own batch).
 const PARSE_BATCH_BYTES: u64 = 64 << 20;
 
+/// A new or changed file as a parse worker read it, for
+/// [`BuildOptions::on_text`].
+pub struct FileText<'a> {
+    pub rel_path: &'a str,
+    pub doc_id: &'a str,
+    /// The content hash the manifest records for the file.
+    pub content_hash: &'a str,
+    /// The file's bytes, as read (capped).
+    pub bytes: &'a [u8],
+    /// Its decoded text.
+    pub text: &'a str,
+}
+
 /// What to index, and where.
-pub struct BuildOptions {
+pub struct BuildOptions<'a> {
     pub corpus: PathBuf,
     pub index_dir: PathBuf,
     /// Re-index every file, ignoring the manifest (and replace an index of another version).
@@ -56,6 +69,10 @@ pub struct BuildOptions {
     pub taxonomy: Taxonomy,
     /// The bureau alias table and the user's metadata file.
     pub inputs: ParseInputs,
+    /// Called on the parse workers with every new or changed file that is
+    /// indexed, while its text is at hand: a higher layer (the text-reuse
+    /// fingerprints) need not read and decode the file again.
+    pub on_text: Option<&'a (dyn Fn(&FileText) + Sync)>,
 }
 
 /// Counts of one indexing run.
@@ -586,11 +603,21 @@ fn prepare_one(
     if report.searchable_sections().next().is_none() {
         return Err(IngestError::new(&file.path, "no text found"));
     }
+    let content_hash = opts
+        .inputs
+        .file_fingerprint(&file.rel_path, &loaded.content_hash);
+    if let Some(on_text) = opts.on_text {
+        on_text(&FileText {
+            rel_path: &file.rel_path,
+            doc_id: &file.doc_id,
+            content_hash: &content_hash,
+            bytes,
+            text: &loaded.text,
+        });
+    }
     Ok(Prepared {
         docs: report_documents(fields, &report, &opts.taxonomy),
-        content_hash: opts
-            .inputs
-            .file_fingerprint(&file.rel_path, &loaded.content_hash),
+        content_hash,
         warnings: report.warnings.clone(),
     })
 }

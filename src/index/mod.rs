@@ -41,7 +41,7 @@ pub mod lock;
 pub mod paths;
 pub mod scan;
 
-pub use build::{BuildOptions, BuildSummary, build};
+pub use build::{BuildOptions, BuildSummary, FileText, build};
 pub use error::IndexError;
 pub use folder::{damage_cause, verify};
 pub use paths::ShownPaths;

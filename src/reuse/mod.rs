@@ -1,11 +1,12 @@
 //! Text reuse: which reports copy each other, and which are copies of one
 //! report (issue 19).
 //!
-//! At index time (after the tantivy commit, see [`update`]) every new or
-//! changed report is folded ([`fold`]: width, punctuation, script and digit
-//! runs vanish) and its character shingles are sampled into fingerprints,
-//! kept in a sidecar folder `INDEX/reuse/` ([`store`]). From all
-//! fingerprints the update derives, without reading any text: the
+//! At index time (while the build parses it, see [`spill`], or after the
+//! tantivy commit, see [`update`]) every new or changed report is folded
+//! ([`fold`]: width, punctuation, script and digit runs vanish) and its
+//! character shingles are sampled into fingerprints, kept in a sidecar
+//! folder `INDEX/reuse/` ([`store`]). From all fingerprints the update
+//! derives, without reading any text: the
 //! formulaic fingerprints (found in reports of many distinct bodies), the
 //! candidate pairs (sharing fingerprints that are not formulaic, in runs
 //! along one diagonal), the exact copies (same folded text) and the
@@ -22,12 +23,15 @@ use std::path::Path;
 use crate::index::IndexHandle;
 
 pub mod align;
+mod codec;
 pub mod fold;
 pub mod pairs;
+pub mod spill;
 pub mod store;
 pub mod update;
 
 pub use pairs::{PassageRow, ReportRef, ReuseListing, ReusePair, ReuseRequest};
+pub use spill::Spill;
 pub use update::{UpdateSummary, is_current, update};
 
 /// Which reports are copies of others, for counting each text once.
@@ -71,12 +75,10 @@ impl Copies {
 /// is missing or stale (an index built by another path, e.g. the first
 /// search, which indexes without it).
 pub fn current_state(handle: &IndexHandle, corpus: &Path) -> anyhow::Result<store::Derived> {
-    if let Some(d) = store::read_derived(&handle.dir)
-        && d.manifest == handle.info.manifest
-    {
+    if let Some(d) = store::read_state(&handle.dir, &handle.info)? {
         return Ok(d);
     }
     update(&handle.dir, corpus)?;
-    store::read_derived(&handle.dir)
+    store::read_state(&handle.dir, &handle.info)?
         .ok_or_else(|| anyhow::anyhow!("{}: cannot read the reuse data", handle.dir.display()))
 }

@@ -2,8 +2,10 @@
 //! corpus-wide state from it.
 //!
 //! Only reports that are new or changed (their manifest content hash
-//! differs from the sidecar's) are read, folded and fingerprinted; removed
-//! ones are dropped. The corpus-wide part — which fingerprints are
+//! differs from the sidecar's) are fingerprinted: most already were, by the
+//! build that parsed them ([`super::spill`]); the others (e.g. the build
+//! was interrupted, or the index was built without the hook) are read,
+//! folded and fingerprinted here. Removed ones are dropped. The corpus-wide part — which fingerprints are
 //! formulaic, which pairs are candidates, which reports are copies — is
 //! then derived again from the stored fingerprints alone (a sort of about
 //! 350 numbers per report, no text is read), because adding one report can
@@ -17,7 +19,8 @@ use tantivy::Searcher;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::fold::{SHINGLE, fingerprints, fold};
-use super::store::{self, Candidate, Derived, FORMAT_VERSION, ReportPrints};
+use super::spill;
+use super::store::{self, Candidate, Derived, ReportPrints};
 use crate::index::{self, lock};
 use crate::ingest::extract::{load_bytes, read_capped};
 
@@ -49,8 +52,10 @@ const REPOST_JACCARD: f64 = 0.8;
 /// What an update did.
 #[derive(Debug, Default)]
 pub struct UpdateSummary {
-    /// Reports read and fingerprinted in this run.
+    /// Reports fingerprinted in this run (by the build or after it).
     pub computed: usize,
+    /// Of these, the reports read from the corpus after the build.
+    pub read_again: usize,
     /// Reports whose fingerprints were kept from the last run.
     pub kept: usize,
     /// Reports that could not be read (warned on stderr).
@@ -67,8 +72,9 @@ impl UpdateSummary {
     /// One line for `fazhi index`.
     pub fn describe(&self) -> String {
         format!(
-            "reuse: {} reports fingerprinted, {} kept; {} candidate pairs, {} exact copies, {} reposts — {:.2} s",
+            "reuse: {} reports fingerprinted ({} read after the build), {} kept; {} candidate pairs, {} exact copies, {} reposts — {:.2} s",
             self.computed,
+            self.read_again,
             self.kept,
             self.candidates,
             self.exact_copies,
@@ -86,15 +92,17 @@ pub fn is_current(index_dir: &Path) -> bool {
     store::read_derived(index_dir).is_some_and(|d| d.manifest == handle.info.manifest)
 }
 
-/// Bring `INDEX/reuse/` up to date with the index's current commit,
-/// reading new and changed reports from `corpus`. Holds the index's
-/// writer lock, so it never runs beside `fazhi index`.
+/// Bring `INDEX/reuse/` up to date with the index's current commit: new
+/// and changed reports are taken from the build's spill, or else read from
+/// `corpus`. Holds the index's writer lock, so it never runs beside
+/// `fazhi index`.
 pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> {
     let started = Instant::now();
     let _lock = lock::acquire(index_dir)?;
     let handle = index::open(index_dir)?;
     let mut summary = UpdateSummary::default();
     if store::read_derived(index_dir).is_some_and(|d| d.manifest == handle.info.manifest) {
+        spill::remove(index_dir);
         return Ok(summary);
     }
     let manifest = index::read_manifest(index_dir, &handle.info)?;
@@ -106,7 +114,8 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
     let mut todo = Vec::new();
     for (rel_path, entry) in &manifest {
         match old.remove(&entry.doc_id) {
-            Some(r) if r.content_hash == entry.content_hash && r.rel_path == *rel_path => {
+            // The doc id is the hash of the path: same id, same file.
+            Some(r) if r.content_hash == entry.content_hash => {
                 reports.push(Some(r));
                 summary.kept += 1;
             }
@@ -116,13 +125,26 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
             }
         }
     }
+    let wanted: HashMap<&str, &str> = todo
+        .iter()
+        .map(|(_, _, e)| (e.doc_id.as_str(), e.content_hash.as_str()))
+        .collect();
+    let mut spilled = spill::read(index_dir, |id, hash| wanted.get(id) == Some(&hash));
+    todo.retain(|(slot, _, entry)| match spilled.remove(&entry.doc_id) {
+        Some(r) => {
+            reports[*slot] = Some(r);
+            summary.computed += 1;
+            false
+        }
+        None => true,
+    });
+    drop(spilled);
     let computed = compute_parallel(&todo, |(_, rel_path, entry)| {
         let path = corpus.join(rel_path);
         let bytes = read_capped(&path).map_err(|e| e.to_string())?;
         let loaded = load_bytes(&path, &bytes).map_err(|e| e.to_string())?;
         Ok(report_prints(
             &entry.doc_id,
-            rel_path,
             &entry.content_hash,
             &bytes,
             &loaded.text,
@@ -133,6 +155,7 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
             Ok(r) => {
                 reports[*slot] = Some(r);
                 summary.computed += 1;
+                summary.read_again += 1;
             }
             Err(e) => {
                 eprintln!("fazhi: warning: reuse: {e}");
@@ -146,6 +169,7 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
     derived.manifest = handle.info.manifest.clone();
     store::write_reports(index_dir, &reports)?;
     store::write_derived(index_dir, &derived)?;
+    spill::remove(index_dir);
     summary.candidates = derived.candidates.len();
     summary.exact_copies = derived.exact_copies.len();
     summary.reposts = derived.reposts.len();
@@ -155,17 +179,10 @@ pub fn update(index_dir: &Path, corpus: &Path) -> anyhow::Result<UpdateSummary> 
 }
 
 /// Fold and fingerprint one report's text.
-pub fn report_prints(
-    doc_id: &str,
-    rel_path: &str,
-    content_hash: &str,
-    bytes: &[u8],
-    text: &str,
-) -> ReportPrints {
+pub fn report_prints(doc_id: &str, content_hash: &str, bytes: &[u8], text: &str) -> ReportPrints {
     let folded = fold(text);
     ReportPrints {
         doc_id: doc_id.to_string(),
-        rel_path: rel_path.to_string(),
         content_hash: content_hash.to_string(),
         bytes_hash: xxh3_64(bytes),
         exact_hash: folded.exact_hash,
@@ -284,6 +301,18 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
     }
     postings.sort_unstable();
 
+    // Per print of every report (flat, from `first_print[i]`): whether its
+    // fingerprint is not formulaic. A report's prints are sorted as its
+    // postings are, so its next posting is its next print (`next_print`).
+    let mut first_print = Vec::with_capacity(reports.len());
+    let mut total_prints = 0;
+    for r in reports {
+        first_print.push(total_prints);
+        total_prints += r.prints.len();
+    }
+    let mut next_print = first_print.clone();
+    let mut own = vec![true; total_prints];
+
     // Formulaic fingerprints, and a (report, report) key for every other
     // fingerprint two reports share; equal keys are counted after a sort.
     let mut formulaic = Vec::new();
@@ -301,7 +330,13 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
         group_bodies.extend(docs.iter().map(|p| body[(*p & 0xffff_ffff) as usize]));
         group_bodies.sort_unstable();
         group_bodies.dedup();
-        if group_bodies.len() >= FORMULAIC_BODIES || docs.len() > FORMULAIC_REPORTS {
+        let is_formulaic = group_bodies.len() >= FORMULAIC_BODIES || docs.len() > FORMULAIC_REPORTS;
+        for p in docs {
+            let next = &mut next_print[(*p & 0xffff_ffff) as usize];
+            own[*next] = !is_formulaic;
+            *next += 1;
+        }
+        if is_formulaic {
             formulaic.push(fp as u32);
         } else if docs.len() > 1 {
             for (x, a) in docs.iter().enumerate() {
@@ -319,11 +354,9 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
         .filter(|run| run.len() as u32 >= MIN_SHARED_PRINTS)
         .filter_map(|run| {
             let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-            let estimate = estimate_shared(
-                &reports[a as usize].prints,
-                &reports[b as usize].prints,
-                &formulaic,
-            );
+            let a_prints = &reports[a as usize].prints;
+            let a_own = &own[first_print[a as usize]..][..a_prints.len()];
+            let estimate = estimate_shared(a_prints, a_own, &reports[b as usize].prints);
             (estimate >= MIN_ESTIMATE).then_some(Candidate { a, b, estimate })
         })
         .collect();
@@ -386,10 +419,9 @@ pub fn derive(reports: &[ReportPrints], bodies: &Bodies) -> Derived {
         .collect();
 
     Derived {
-        version: FORMAT_VERSION,
         manifest: String::new(),
         reports: reports.iter().map(|r| r.doc_id.clone()).collect(),
-        paths: reports.iter().map(|r| r.rel_path.clone()).collect(),
+        paths: Vec::new(),
         chars: reports.iter().map(|r| r.chars).collect(),
         bytes_hashes: reports.iter().map(|r| r.bytes_hash).collect(),
         formulaic,
@@ -409,11 +441,11 @@ fn jaccard(a: &[(u32, u32)], b: &[(u32, u32)]) -> f64 {
     common as f64 / union as f64
 }
 
-/// `(position in a, position in b, fingerprint)` of the fingerprints both have.
+/// `(index in a, position in a, position in b)` of the fingerprints both have.
 fn shared_prints<'a>(
     a: &'a [(u32, u32)],
     b: &'a [(u32, u32)],
-) -> impl Iterator<Item = (u32, u32, u32)> + 'a {
+) -> impl Iterator<Item = (usize, u32, u32)> + 'a {
     let (mut i, mut j) = (0, 0);
     std::iter::from_fn(move || {
         while i < a.len() && j < b.len() {
@@ -421,7 +453,7 @@ fn shared_prints<'a>(
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let hit = (a[i].1, b[j].1, a[i].0);
+                    let hit = (i, a[i].1, b[j].1);
                     i += 1;
                     j += 1;
                     return Some(hit);
@@ -435,10 +467,11 @@ fn shared_prints<'a>(
 /// Estimated shared chars of two reports: the shared fingerprints, in the
 /// order of `a`, chained into runs that keep to one diagonal; a run counts
 /// when it is long enough and at least half of its fingerprints are not
-/// formulaic (the rule `align` applies to passages).
-pub fn estimate_shared(a: &[(u32, u32)], b: &[(u32, u32)], formulaic: &[u32]) -> u32 {
+/// formulaic (the rule `align` applies to passages). `a_own` tells, per
+/// print of `a`, whether its fingerprint is not formulaic.
+pub fn estimate_shared(a: &[(u32, u32)], a_own: &[bool], b: &[(u32, u32)]) -> u32 {
     let mut hits: Vec<(u32, u32, bool)> = shared_prints(a, b)
-        .map(|(pa, pb, f)| (pa, pb, formulaic.binary_search(&f).is_err()))
+        .map(|(i, pa, pb)| (pa, pb, a_own[i]))
         .collect();
     hits.sort_unstable();
     let mut total = 0;
@@ -514,7 +547,7 @@ mod tests {
             .map(|(i, t)| {
                 let id = format!("d{i}");
                 bodies.insert(id.clone(), (Some(format!("body{i}")), Some(2020)));
-                report_prints(&id, &format!("r{i}.txt"), "h", t.as_bytes(), t)
+                report_prints(&id, "h", t.as_bytes(), t)
             })
             .collect();
         (reports, bodies)
