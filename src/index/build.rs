@@ -719,7 +719,10 @@ mod tests {
         let sizes = [('a', 10), ('b', 50), ('c', 20), ('d', 30), ('e', 10)];
         let groups = balanced_groups(&sizes, 2);
         assert_eq!(groups, vec![vec!['a', 'b'], vec!['c', 'd', 'e']]);
-        assert_eq!(balanced_groups(&sizes, 1), vec![vec!['a', 'b', 'c', 'd', 'e']]);
+        assert_eq!(
+            balanced_groups(&sizes, 1),
+            vec![vec!['a', 'b', 'c', 'd', 'e']]
+        );
         assert_eq!(balanced_groups::<char>(&[], 2), vec![vec![], vec![]]);
     }
 }

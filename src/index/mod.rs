@@ -53,19 +53,20 @@ pub use paths::ShownPaths;
 /// section it stands over), runs separated, traditional script folded.
 pub const SCHEMA_VERSION: u32 = 4;
 
-/// Stored text is compressed with zstd in 256 KiB blocks: Chinese text
+/// Stored text is compressed with zstd in 512 KiB blocks: Chinese text
 /// compresses to about half with zstd and far less with lz4, and the stored
 /// text is the largest part of the index. Reports repeat their metadata in
 /// every section and bureaus repeat each other's phrasing, which zstd only
 /// exploits within a block: 256 KiB blocks made the store about 40% smaller
-/// than 64 KiB blocks (see docs/performance.md). A hit costs one block
-/// decompression (~0.2 ms), and bulk readers go in doc order.
+/// than 64 KiB blocks, 512 KiB another 20% (the index 4%; see
+/// docs/performance.md). A hit costs one block decompression (~0.3 ms),
+/// and bulk readers go in doc order.
 pub fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
             compression_level: Some(3),
         }),
-        docstore_blocksize: 262_144,
+        docstore_blocksize: 524_288,
         ..Default::default()
     }
 }

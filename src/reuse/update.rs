@@ -205,51 +205,12 @@ fn compute_parallel<T: Sync, R: Send>(
 /// The body (`bureau_key`) and report year of every indexed report, by doc id.
 pub type Bodies = HashMap<String, (Option<String>, Option<u64>)>;
 
-/// Every term of a string column, by ordinal, in one pass over its
-/// dictionary (one lookup per ordinal would decode a block each time).
-fn column_terms(col: &tantivy::columnar::StrColumn) -> anyhow::Result<Vec<String>> {
-    let mut out = Vec::with_capacity(col.num_terms());
-    let mut stream = col.dictionary().stream()?;
-    while stream.advance() {
-        out.push(String::from_utf8_lossy(stream.key()).into_owned());
-    }
-    Ok(out)
-}
-
-/// Read [`Bodies`] from the fast fields (the first section of each report).
+/// Read [`Bodies`] from the index's per-report facts (fast fields only).
 pub fn report_bodies(searcher: &Searcher) -> anyhow::Result<Bodies> {
-    let mut out = Bodies::new();
-    for segment in searcher.segment_readers() {
-        let ff = segment.fast_fields();
-        let Some(doc_id) = ff.str("doc_id")? else {
-            continue;
-        };
-        let key = ff.str("bureau_key")?;
-        let key_terms = match &key {
-            Some(col) => column_terms(col)?,
-            None => Vec::new(),
-        };
-        let year = ff.u64("report_year").ok();
-        let mut first = vec![u32::MAX; doc_id.num_terms()];
-        for doc in segment.doc_ids_alive() {
-            if let Some(ord) = doc_id.ords().first(doc) {
-                let f = &mut first[ord as usize];
-                *f = (*f).min(doc);
-            }
-        }
-        for (id, &doc) in column_terms(&doc_id)?.into_iter().zip(&first) {
-            if doc == u32::MAX || out.contains_key(&id) {
-                continue;
-            }
-            let bureau_key = key
-                .as_ref()
-                .and_then(|col| col.ords().first(doc))
-                .and_then(|o| key_terms.get(o as usize).cloned());
-            let report_year = year.as_ref().and_then(|c| c.first(doc));
-            out.insert(id, (bureau_key, report_year));
-        }
-    }
-    Ok(out)
+    Ok(index::scan::reports(searcher)?
+        .into_iter()
+        .map(|(id, facts)| (id, (facts.bureau_key, facts.report_year)))
+        .collect())
 }
 
 /// Derive the corpus-wide state from every report's fingerprints.
