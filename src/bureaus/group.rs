@@ -9,6 +9,7 @@ use tantivy::query::{EnableScoring, Query as TQuery};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader};
 
 use super::BureauKey;
+use super::mentions::SegmentCounters;
 use crate::query::worker_threads;
 
 /// Report years of one bureau's matching sections: a bit per year of
@@ -117,12 +118,26 @@ pub(super) struct Grouped {
     pub(super) keys: Vec<Key>,
     pub(super) years: Vec<Years>,
     pub(super) sections: Vec<usize>,
+    /// Mentions of the needles (see [`BureauCollector::needles`]) per slot.
+    pub(super) mentions: Vec<usize>,
+    /// Whether needle `i` occurs in a section of slot `s`:
+    /// `seen[s * needles + i]`.
+    pub(super) seen: Vec<bool>,
     /// Every matching section (with `keep_docs`) and its bureau's slot, in
     /// address order.
     pub(super) docs: Vec<(DocAddress, u32)>,
 }
 
 impl Grouped {
+    /// Add an empty slot for `key`.
+    fn push_slot(&mut self, key: Key, atoms: usize) {
+        self.keys.push(key);
+        self.years.push(Years::default());
+        self.sections.push(0);
+        self.mentions.push(0);
+        self.seen.extend(std::iter::repeat_n(false, atoms));
+    }
+
     fn name(&self, slot: usize, column: usize) -> Option<&str> {
         self.keys[slot][column].map(|i| self.names[column].get(i))
     }
@@ -155,6 +170,15 @@ impl Grouped {
 /// nothing).
 pub(super) struct BureauCollector {
     pub(super) keep_docs: bool,
+    /// The field and strings whose mentions are counted per bureau while
+    /// grouping (by [`collect_range`]; none: mentions stay 0).
+    pub(super) needles: Option<(tantivy::schema::Field, Vec<String>)>,
+}
+
+impl BureauCollector {
+    fn atoms(&self) -> usize {
+        self.needles.as_ref().map_or(0, |(_, n)| n.len())
+    }
 }
 
 /// Column ordinals of (bureau, province, city, county) in a segment.
@@ -204,6 +228,12 @@ pub(super) struct SegmentBureaus {
     keys: Vec<Ords>,
     pub(super) years: Vec<Years>,
     pub(super) sections: Vec<usize>,
+    /// Needles counted per section (0: none), their counters (set by
+    /// [`collect_range`]) and the counts per slot, as in [`Grouped`].
+    atoms: usize,
+    counters: Option<SegmentCounters>,
+    mentions: Vec<usize>,
+    seen: Vec<bool>,
     pub(super) docs: Vec<(DocAddress, u32)>,
     /// `doc_id` column: the sections of a report are contiguous and share
     /// its bureau, region and year, so a document of the same report as the
@@ -236,6 +266,10 @@ impl Collector for BureauCollector {
             keys: Vec::new(),
             years: Vec::new(),
             sections: Vec::new(),
+            atoms: self.atoms(),
+            counters: None,
+            mentions: Vec::new(),
+            seen: Vec::new(),
             docs: Vec::new(),
             report: ff.str("doc_id")?,
             last: None,
@@ -276,6 +310,8 @@ impl Collector for BureauCollector {
             out.keys = fruit.keys.iter().map(|k| global(k, &maps[base])).collect();
             out.years = std::mem::take(&mut fruit.years);
             out.sections = std::mem::take(&mut fruit.sections);
+            out.mentions = std::mem::take(&mut fruit.mentions);
+            out.seen = std::mem::take(&mut fruit.seen);
             for (slot, key) in out.keys.iter().enumerate() {
                 if let Some(b) = key[0]
                     && by_bureau[b as usize] == u32::MAX
@@ -285,6 +321,7 @@ impl Collector for BureauCollector {
             }
         }
         let mut slot_of: Option<FastMap<Key, u32>> = None;
+        let atoms = self.atoms();
         let total: usize = fruits.iter().map(|f| f.docs.len()).sum();
         if base == 0 {
             out.docs = std::mem::take(&mut fruits[0].docs);
@@ -303,6 +340,13 @@ impl Collector for BureauCollector {
                 let first = key[0].map_or(u32::MAX, |b| by_bureau[b as usize]);
                 let slot = if first != u32::MAX && out.keys[first as usize] == key {
                     first
+                } else if first == u32::MAX && key[0].is_some() && slot_of.is_none() {
+                    // A bureau name not seen yet: a new slot (the map, once
+                    // built, holds every slot).
+                    out.push_slot(key, atoms);
+                    let slot = (out.keys.len() - 1) as u32;
+                    by_bureau[key[0].expect("named") as usize] = slot;
+                    slot
                 } else {
                     let slot_of = slot_of.get_or_insert_with(|| {
                         (0..out.keys.len() as u32)
@@ -310,9 +354,7 @@ impl Collector for BureauCollector {
                             .collect()
                     });
                     *slot_of.entry(key).or_insert_with(|| {
-                        out.keys.push(key);
-                        out.years.push(Years::default());
-                        out.sections.push(0);
+                        out.push_slot(key, atoms);
                         let slot = (out.keys.len() - 1) as u32;
                         if let Some(b) = key[0]
                             && by_bureau[b as usize] == u32::MAX
@@ -325,6 +367,10 @@ impl Collector for BureauCollector {
                 let s = slot as usize;
                 out.years[s].union(&fruit.years[k]);
                 out.sections[s] += fruit.sections[k];
+                out.mentions[s] += fruit.mentions[k];
+                for i in 0..atoms {
+                    out.seen[s * atoms + i] |= fruit.seen[k * atoms + i];
+                }
                 remap.push(slot);
             }
             out.docs.extend(
@@ -346,21 +392,23 @@ impl SegmentBureaus {
     fn slot_for(&mut self, key: Ords) -> u32 {
         let next = self.keys.len() as u32;
         let first = key[0].map_or(u32::MAX, |b| self.by_bureau[b as usize]);
-        let slot = if first != u32::MAX && self.keys[first as usize] == key {
-            first
-        } else {
-            let slot = *self.slots.entry(key).or_insert(next);
-            if let Some(b) = key[0]
-                && first == u32::MAX
-            {
-                self.by_bureau[b as usize] = slot;
+        // The first slot of each bureau ordinal is found in `by_bureau`,
+        // any other (the name in another region) in the map: hashing every
+        // key cost a tenth of the grouping.
+        let slot = match key[0] {
+            Some(b) if first == u32::MAX => {
+                self.by_bureau[b as usize] = next;
+                next
             }
-            slot
+            _ if first != u32::MAX && self.keys[first as usize] == key => first,
+            _ => *self.slots.entry(key).or_insert(next),
         };
         if slot == next {
             self.keys.push(key);
             self.years.push(Years::default());
             self.sections.push(0);
+            self.mentions.push(0);
+            self.seen.extend(std::iter::repeat_n(false, self.atoms));
         }
         slot
     }
@@ -372,6 +420,10 @@ impl SegmentBureaus {
                 let slot = self.slot_for(other.keys[i]) as usize;
                 self.years[slot].union(&other.years[i]);
                 self.sections[slot] += other.sections[i];
+                self.mentions[slot] += other.mentions[i];
+                for a in 0..self.atoms {
+                    self.seen[slot * self.atoms + a] |= other.seen[i * self.atoms + a];
+                }
                 slot as u32
             })
             .collect();
@@ -404,6 +456,14 @@ impl SegmentBureaus {
             }
         };
         self.sections[slot as usize] += 1;
+        if let Some(counters) = &mut self.counters {
+            let slot = slot as usize;
+            for i in 0..self.atoms {
+                let c = counters.count(i, doc);
+                self.mentions[slot] += c as usize;
+                self.seen[slot * self.atoms + i] |= c > 0;
+            }
+        }
         if self.keep_docs {
             self.docs.push((DocAddress::new(self.segment, doc), slot));
         }
@@ -477,6 +537,8 @@ impl SegmentCollector for SegmentBureaus {
             keys,
             years: self.years,
             sections: self.sections,
+            mentions: self.mentions,
+            seen: self.seen,
             docs: self.docs,
         }
     }
@@ -485,19 +547,20 @@ impl SegmentCollector for SegmentBureaus {
 /// Segments of at least this many documents are grouped in parallel parts.
 const SPLIT_SEGMENT_DOCS: u32 = 1 << 16;
 
-/// The sections matching `query`, grouped by bureau. tantivy collects a
+/// The sections matching `query`, grouped by bureau, with the mentions of
+/// `needles` (in `field`) counted per bureau. tantivy collects a
 /// segment on one thread, and after a merge there is one segment: large
 /// segments are cut into doc ranges grouped on all cores, whose groups
 /// merge like those of separate segments (by name).
 pub(super) fn group(
     searcher: &Searcher,
     query: &dyn TQuery,
-    keep_docs: bool,
+    collector: &BureauCollector,
 ) -> anyhow::Result<Grouped> {
     group_split(
         searcher,
         query,
-        keep_docs,
+        collector,
         SPLIT_SEGMENT_DOCS,
         worker_threads(),
     )
@@ -508,11 +571,10 @@ pub(super) fn group(
 pub(super) fn group_split(
     searcher: &Searcher,
     query: &dyn TQuery,
-    keep_docs: bool,
+    collector: &BureauCollector,
     min_docs: u32,
     threads: usize,
 ) -> anyhow::Result<Grouped> {
-    let collector = BureauCollector { keep_docs };
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut parts: Vec<(u32, DocId, DocId)> = Vec::new();
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
@@ -527,7 +589,7 @@ pub(super) fn group_split(
         }
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: Vec<Vec<(usize, tantivy::Result<SegmentBureaus>)>> = std::thread::scope(|scope| {
+    let done: Vec<Vec<(usize, anyhow::Result<SegmentBureaus>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads.min(parts.len()))
             .map(|_| {
                 scope.spawn(|| {
@@ -540,7 +602,7 @@ pub(super) fn group_split(
                         let reader = searcher.segment_reader(segment);
                         out.push((
                             i,
-                            collect_range(&collector, weight.as_ref(), reader, segment, start..end),
+                            collect_range(collector, weight.as_ref(), reader, segment, start..end),
                         ));
                     }
                 })
@@ -551,7 +613,7 @@ pub(super) fn group_split(
             .map(|h| h.join().expect("grouping thread panicked"))
             .collect()
     });
-    let mut done: Vec<(usize, tantivy::Result<SegmentBureaus>)> =
+    let mut done: Vec<(usize, anyhow::Result<SegmentBureaus>)> =
         done.into_iter().flatten().collect();
     // In part order, so that the merged documents stay in address order.
     done.sort_unstable_by_key(|(i, _)| *i);
@@ -581,8 +643,12 @@ pub(super) fn collect_range(
     reader: &SegmentReader,
     segment: u32,
     docs: std::ops::Range<DocId>,
-) -> tantivy::Result<SegmentBureaus> {
+) -> anyhow::Result<SegmentBureaus> {
     let mut child = collector.for_segment(segment, reader)?;
+    if let Some((field, needles)) = &collector.needles {
+        let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+        child.counters = Some(SegmentCounters::new(reader, *field, &needles)?);
+    }
     let mut scorer = weight.scorer(reader, 1.0)?;
     let mut doc = scorer.doc();
     if doc < docs.start {
