@@ -107,13 +107,24 @@ fn merge_names(tables: &[&Names], out: &mut Names) -> Vec<Vec<u32>> {
 }
 
 /// A bureau as indices into the four name tables (bureau, province, city,
-/// county). Compared as a tuple it orders like the names.
+/// county), or, while names are not resolved, the ordinals in the one
+/// segment's columns. Compared as a tuple it orders like the names.
 type Key = [Option<u32>; 4];
+
+/// Matching sections of one segment, in address order, with their slots.
+#[derive(Debug, Default)]
+pub(super) struct DocRun {
+    segment: u32,
+    docs: Vec<(DocId, u32)>,
+}
 
 /// The matching sections grouped by bureau, from fast fields only.
 #[derive(Debug, Default)]
 pub(super) struct Grouped {
     names: [Names; 4],
+    /// The columns of the one segment whose ordinals the keys still are
+    /// (names not resolved yet, see [`Grouped::resolve_all`]).
+    unresolved: Option<[Option<StrColumn>; 4]>,
     /// One entry per bureau (the slot is the index).
     pub(super) keys: Vec<Key>,
     pub(super) years: Vec<Years>,
@@ -124,11 +135,57 @@ pub(super) struct Grouped {
     /// `seen[s * needles + i]`.
     pub(super) seen: Vec<bool>,
     /// Every matching section (with `keep_docs`) and its bureau's slot, in
-    /// address order.
-    pub(super) docs: Vec<(DocAddress, u32)>,
+    /// address order (see [`Grouped::docs`]).
+    runs: Vec<DocRun>,
 }
 
 impl Grouped {
+    /// Every matching section (with `keep_docs`) and its bureau's slot, in
+    /// address order.
+    pub(super) fn docs(&self) -> impl Iterator<Item = (DocAddress, u32)> + '_ {
+        self.runs.iter().flat_map(|run| {
+            run.docs
+                .iter()
+                .map(|&(doc, slot)| (DocAddress::new(run.segment, doc), slot))
+        })
+    }
+
+    /// Resolve the names of every slot (a no-op when they are).
+    pub(super) fn resolve_all(&mut self) {
+        let Some(columns) = self.unresolved.take() else {
+            return;
+        };
+        let (names, index_of) = resolve_names(&columns, self.keys.iter());
+        for key in &mut self.keys {
+            *key = named_key(key, &index_of);
+        }
+        self.names = names;
+    }
+
+    /// The names of the bureaus in `slots`: a page of rows resolves only
+    /// its own names (one sorted pass over each column's dictionary for
+    /// those ordinals, not for the tens of thousands of bureaus matched).
+    pub(super) fn keys_of(&self, slots: &[usize]) -> Vec<BureauKey> {
+        let Some(columns) = &self.unresolved else {
+            return slots.iter().map(|&s| self.key(s)).collect();
+        };
+        let (names, index_of) = resolve_names(columns, slots.iter().map(|&s| &self.keys[s]));
+        slots
+            .iter()
+            .map(|&s| {
+                let key = named_key(&self.keys[s], &index_of);
+                let [bureau, province, city, county] =
+                    [0, 1, 2, 3].map(|c| key[c].map(|i| names[c].get(i).to_string()));
+                BureauKey {
+                    bureau,
+                    province,
+                    city,
+                    county,
+                }
+            })
+            .collect()
+    }
+
     /// Add an empty slot for `key`.
     fn push_slot(&mut self, key: Key, atoms: usize) {
         self.keys.push(key);
@@ -139,13 +196,16 @@ impl Grouped {
     }
 
     fn name(&self, slot: usize, column: usize) -> Option<&str> {
+        debug_assert!(self.unresolved.is_none(), "names resolved");
         self.keys[slot][column].map(|i| self.names[column].get(i))
     }
 
+    /// The names of a slot (after [`Grouped::resolve_all`]).
     pub(super) fn names_of(&self, slot: usize) -> [Option<&str>; 4] {
         [0, 1, 2, 3].map(|c| self.name(slot, c))
     }
 
+    /// The key of a slot (after [`Grouped::resolve_all`]).
     pub(super) fn key(&self, slot: usize) -> BureauKey {
         let [bureau, province, city, county] = self.names_of(slot).map(|n| n.map(str::to_string));
         BureauKey {
@@ -164,6 +224,49 @@ impl Grouped {
             .cmp(&kb[0].is_none())
             .then_with(|| ka.cmp(kb))
     }
+}
+
+/// Resolve the distinct ordinals of `keys` (ordinals in `columns`) in one
+/// sorted pass over each column's dictionary (one-by-one lookups would
+/// decompress a block each): the name tables, and per column ordinal →
+/// index of its name (`u32::MAX`: unresolved). Ordinals order like their
+/// terms, so the name indices do too.
+fn resolve_names<'a>(
+    columns: &[Option<StrColumn>; 4],
+    keys: impl Iterator<Item = &'a Key> + Clone,
+) -> ([Names; 4], [Vec<u32>; 4]) {
+    let mut names: [Names; 4] = Default::default();
+    let mut index_of: [Vec<u32>; 4] = Default::default();
+    for c in 0..4 {
+        let Some(col) = &columns[c] else {
+            continue;
+        };
+        let mut seen = vec![false; col.dictionary().num_terms()];
+        for o in keys.clone().filter_map(|k| k[c]) {
+            seen[o as usize] = true;
+        }
+        let distinct: Vec<u64> = (0..seen.len() as u64)
+            .filter(|&o| seen[o as usize])
+            .collect();
+        let table = &mut names[c];
+        let _ = col.dictionary().sorted_ords_to_term_cb(&distinct, |bytes| {
+            table.push(&String::from_utf8_lossy(bytes));
+        });
+        index_of[c] = vec![u32::MAX; seen.len()];
+        for (i, &o) in distinct.iter().take(table.len()).enumerate() {
+            index_of[c][o as usize] = i as u32;
+        }
+    }
+    (names, index_of)
+}
+
+/// `key` (ordinals) as name indices (see [`resolve_names`]).
+fn named_key(key: &Key, index_of: &[Vec<u32>; 4]) -> Key {
+    [0, 1, 2, 3].map(|c| {
+        key[c]
+            .and_then(|o| index_of[c].get(o as usize).copied())
+            .filter(|&i| i != u32::MAX)
+    })
 }
 
 /// Groups matching documents by bureau using fast fields only (scores
@@ -234,7 +337,10 @@ pub(super) struct SegmentBureaus {
     counters: Option<SegmentCounters>,
     mentions: Vec<usize>,
     seen: Vec<bool>,
-    pub(super) docs: Vec<(DocAddress, u32)>,
+    /// This part's matching sections (with `keep_docs`) and those of the
+    /// later parts absorbed (see [`SegmentBureaus::absorb`]).
+    docs: Vec<(DocId, u32)>,
+    later: Vec<Vec<(DocId, u32)>>,
     /// `doc_id` column: the sections of a report are contiguous and share
     /// its bureau, region and year, so a document of the same report as the
     /// previous one reads one column instead of five, and hashes nothing.
@@ -271,6 +377,7 @@ impl Collector for BureauCollector {
             mentions: Vec::new(),
             seen: Vec::new(),
             docs: Vec::new(),
+            later: Vec::new(),
             report: ff.str("doc_id")?,
             last: None,
         })
@@ -299,7 +406,7 @@ impl Collector for BureauCollector {
         // so its documents need no remapping; the others' keys are found
         // by bureau name (a map only for a name seen in several regions).
         let base = (0..fruits.len())
-            .max_by_key(|&i| fruits[i].docs.len().max(fruits[i].keys.len()))
+            .max_by_key(|&i| fruits[i].docs().count().max(fruits[i].keys.len()))
             .unwrap_or(0);
         let global = |key: &Key, map: &[Vec<u32>; 4]| -> Key {
             [0, 1, 2, 3].map(|c| key[c].map(|k| map[c][k as usize]))
@@ -322,16 +429,9 @@ impl Collector for BureauCollector {
         }
         let mut slot_of: Option<FastMap<Key, u32>> = None;
         let atoms = self.atoms();
-        let total: usize = fruits.iter().map(|f| f.docs.len()).sum();
-        if base == 0 {
-            out.docs = std::mem::take(&mut fruits[0].docs);
-        }
-        out.docs.reserve_exact(total - out.docs.len());
         for (i, (fruit, map)) in fruits.into_iter().zip(&maps).enumerate() {
             if i == base {
-                if i > 0 {
-                    out.docs.extend_from_slice(&fruit.docs);
-                }
+                out.runs.extend(fruit.runs);
                 continue;
             }
             let mut remap = Vec::with_capacity(fruit.keys.len());
@@ -373,16 +473,18 @@ impl Collector for BureauCollector {
                 }
                 remap.push(slot);
             }
-            out.docs.extend(
-                fruit
-                    .docs
-                    .into_iter()
-                    .map(|(addr, slot)| (addr, remap[slot as usize])),
-            );
+            for mut run in fruit.runs {
+                for (_, slot) in &mut run.docs {
+                    *slot = remap[*slot as usize];
+                }
+                out.runs.push(run);
+            }
         }
-        if !out.docs.is_sorted_by_key(|&(addr, _)| addr) {
-            out.docs.sort_unstable_by_key(|&(addr, _)| addr);
-        }
+        // Runs do not overlap: in order of their first sections, the
+        // sections are in address order.
+        out.runs.retain(|run| !run.docs.is_empty());
+        out.runs
+            .sort_unstable_by_key(|run| DocAddress::new(run.segment, run.docs[0].0));
         Ok(out)
     }
 }
@@ -427,34 +529,27 @@ impl SegmentBureaus {
                 slot as u32
             })
             .collect();
-        self.docs.extend(
-            other
-                .docs
-                .into_iter()
-                .map(|(addr, slot)| (addr, remap[slot as usize])),
-        );
+        for mut run in std::iter::once(other.docs).chain(other.later) {
+            for (_, slot) in &mut run {
+                *slot = remap[*slot as usize];
+            }
+            self.later.push(run);
+        }
     }
 
-    /// Count `doc`, a section of the report with ordinal `report`.
-    fn collect_in_report(&mut self, doc: DocId, report: Option<u64>) {
-        let ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.term_ords(doc).next());
-        let slot = match (report, self.last) {
-            (Some(r), Some((last, slot))) if r == last => slot,
-            _ => {
-                let key = [
-                    ord(&self.columns[0]),
-                    ord(&self.columns[1]),
-                    ord(&self.columns[2]),
-                    ord(&self.columns[3]),
-                ];
-                let slot = self.slot_for(key);
-                if let Some(y) = self.year.as_ref().and_then(|c| c.first(doc)) {
-                    self.years[slot as usize].insert(y);
-                }
-                self.last = report.map(|r| (r, slot));
-                slot
-            }
-        };
+    /// The slot of a report's bureau `key` (its first section `doc`, its
+    /// ordinal `report`), with the report's year.
+    fn report_slot(&mut self, key: Ords, year: Option<u64>, report: Option<u64>) -> u32 {
+        let slot = self.slot_for(key);
+        if let Some(y) = year {
+            self.years[slot as usize].insert(y);
+        }
+        self.last = report.map(|r| (r, slot));
+        slot
+    }
+
+    /// Count `doc`, a matching section of bureau `slot`.
+    fn count(&mut self, doc: DocId, slot: u32) {
         self.sections[slot as usize] += 1;
         if let Some(counters) = &mut self.counters {
             let slot = slot as usize;
@@ -465,8 +560,40 @@ impl SegmentBureaus {
             }
         }
         if self.keep_docs {
-            self.docs.push((DocAddress::new(self.segment, doc), slot));
+            self.docs.push((doc, slot));
         }
+    }
+
+    /// The grouping of one segment (or of the parts of one, absorbed):
+    /// names resolved (`resolve`), for merging with other segments, or
+    /// left as the column ordinals they are until a page asks for them.
+    fn finish(self, resolve: bool) -> Grouped {
+        let runs = std::iter::once(self.docs)
+            .chain(self.later)
+            .filter(|docs| !docs.is_empty())
+            .map(|docs| DocRun {
+                segment: self.segment,
+                docs,
+            })
+            .collect();
+        let mut grouped = Grouped {
+            names: Default::default(),
+            unresolved: Some(self.columns),
+            keys: self
+                .keys
+                .iter()
+                .map(|k| k.map(|o| o.map(|o| o as u32)))
+                .collect(),
+            years: self.years,
+            sections: self.sections,
+            mentions: self.mentions,
+            seen: self.seen,
+            runs,
+        };
+        if resolve {
+            grouped.resolve_all();
+        }
+        grouped
     }
 }
 
@@ -475,72 +602,72 @@ impl SegmentCollector for SegmentBureaus {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let report = self.report.as_ref().and_then(|c| c.term_ords(doc).next());
-        self.collect_in_report(doc, report);
+        let slot = match (report, self.last) {
+            (Some(r), Some((last, slot))) if r == last => slot,
+            _ => {
+                let ord = |c: &Option<StrColumn>| c.as_ref().and_then(|c| c.term_ords(doc).next());
+                let key = [0, 1, 2, 3].map(|c| ord(&self.columns[c]));
+                let year = self.year.as_ref().and_then(|c| c.first(doc));
+                self.report_slot(key, year, report)
+            }
+        };
+        self.count(doc, slot);
     }
 
     /// Matching documents come in blocks: their report ordinals are read
-    /// in one batch (a third of the time went to reading them one by one).
+    /// in one batch (a third of the time went to reading them one by one),
+    /// then the bureau, region and year of the first section of each
+    /// report in the block, again one batch per column.
     fn collect_block(&mut self, docs: &[DocId]) {
-        let mut reports = [None; tantivy::COLLECT_BLOCK_BUFFER_LEN];
-        for chunk in docs.chunks(tantivy::COLLECT_BLOCK_BUFFER_LEN) {
+        const LEN: usize = tantivy::COLLECT_BLOCK_BUFFER_LEN;
+        let mut reports = [None; LEN];
+        // The documents starting a report, and their index in the chunk.
+        let mut starts = [0 as DocId; LEN];
+        let mut at = [0usize; LEN];
+        let mut ords = [[None; LEN]; 4];
+        let mut years = [None; LEN];
+        for chunk in docs.chunks(LEN) {
             let reports = &mut reports[..chunk.len()];
             // `first_vals` leaves the entries of documents without a value.
             reports.fill(None);
             if let Some(column) = &self.report {
                 column.ords().first_vals(chunk, reports);
             }
-            for (&doc, &report) in chunk.iter().zip(reports.iter()) {
-                self.collect_in_report(doc, report);
+            let mut n = 0;
+            let mut previous = self.last.map(|(r, _)| r);
+            for (i, &report) in reports.iter().enumerate() {
+                if report.is_none() || report != previous {
+                    starts[n] = chunk[i];
+                    at[n] = i;
+                    n += 1;
+                }
+                previous = report;
+            }
+            for (column, ords) in self.columns.iter().zip(ords.iter_mut()) {
+                ords[..n].fill(None);
+                if let Some(column) = column {
+                    column.ords().first_vals(&starts[..n], &mut ords[..n]);
+                }
+            }
+            years[..n].fill(None);
+            if let Some(column) = &self.year {
+                column.first_vals(&starts[..n], &mut years[..n]);
+            }
+            let mut k = 0;
+            let mut slot = self.last.map_or(0, |(_, s)| s);
+            for (i, (&doc, &report)) in chunk.iter().zip(reports.iter()).enumerate() {
+                if k < n && at[k] == i {
+                    let key = [0, 1, 2, 3].map(|c| ords[c][k]);
+                    slot = self.report_slot(key, years[k], report);
+                    k += 1;
+                }
+                self.count(doc, slot);
             }
         }
     }
 
     fn harvest(self) -> Grouped {
-        // Resolve each column's distinct ordinals in one sorted pass over its
-        // dictionary (one-by-one lookups would decompress a block each).
-        // Ordinals order like their terms, so the name indices do too.
-        let mut names: [Names; 4] = Default::default();
-        // Per column: ordinal → index of its name (`u32::MAX`: unresolved).
-        let mut index_of: [Vec<u32>; 4] = Default::default();
-        for c in 0..4 {
-            let Some(col) = &self.columns[c] else {
-                continue;
-            };
-            let mut seen = vec![false; col.dictionary().num_terms()];
-            for o in self.keys.iter().filter_map(|k| k[c]) {
-                seen[o as usize] = true;
-            }
-            let distinct: Vec<u64> = (0..seen.len() as u64)
-                .filter(|&o| seen[o as usize])
-                .collect();
-            let table = &mut names[c];
-            let _ = col.dictionary().sorted_ords_to_term_cb(&distinct, |bytes| {
-                table.push(&String::from_utf8_lossy(bytes));
-            });
-            index_of[c] = vec![u32::MAX; seen.len()];
-            for (i, &o) in distinct.iter().take(table.len()).enumerate() {
-                index_of[c][o as usize] = i as u32;
-            }
-        }
-        let keys = self
-            .keys
-            .iter()
-            .map(|k| {
-                [0, 1, 2, 3].map(|c| {
-                    k[c].map(|o| index_of[c][o as usize])
-                        .filter(|&i| i != u32::MAX)
-                })
-            })
-            .collect();
-        Grouped {
-            names,
-            keys,
-            years: self.years,
-            sections: self.sections,
-            mentions: self.mentions,
-            seen: self.seen,
-            docs: self.docs,
-        }
+        self.finish(true)
     }
 }
 
@@ -618,21 +745,24 @@ pub(super) fn group_split(
     // In part order, so that the merged documents stay in address order.
     done.sort_unstable_by_key(|(i, _)| *i);
     // The parts of a segment share its ordinals: they are merged by
-    // ordinal, and names are resolved once per segment.
-    let mut fruits: Vec<Grouped> = Vec::new();
-    let mut current: Option<SegmentBureaus> = None;
+    // ordinal.
+    let mut segments: Vec<SegmentBureaus> = Vec::new();
     for (_, part) in done {
         let part = part?;
-        match &mut current {
+        match segments.last_mut() {
             Some(c) if c.segment == part.segment => c.absorb(part),
-            _ => {
-                if let Some(c) = current.replace(part) {
-                    fruits.push(c.harvest());
-                }
-            }
+            _ => segments.push(part),
         }
     }
-    fruits.extend(current.map(SegmentBureaus::harvest));
+    segments.retain(|s| !s.keys.is_empty());
+    if segments.len() <= 1 {
+        // One segment (a fresh index): names wait for the page.
+        return Ok(segments
+            .pop()
+            .map_or_else(Grouped::default, |s| s.finish(false)));
+    }
+    // Names are resolved once per segment, and segments merged by name.
+    let fruits = segments.into_iter().map(SegmentBureaus::harvest).collect();
     Ok(collector.merge_fruits(fruits)?)
 }
 
@@ -650,6 +780,20 @@ pub(super) fn collect_range(
         child.counters = Some(SegmentCounters::new(reader, *field, &needles)?);
     }
     let mut scorer = weight.scorer(reader, 1.0)?;
+    // Room for this range's share of the matches and their bureaus at once
+    // (grown by doubling, the lists were copied about twice at 100k reports).
+    let share =
+        scorer.size_hint() as u64 * (docs.end - docs.start) as u64 / reader.max_doc().max(1) as u64;
+    let share = (share as usize + 64).min((docs.end - docs.start) as usize);
+    if child.keep_docs {
+        child.docs.reserve(share);
+    }
+    let slots = share.min(child.by_bureau.len());
+    child.keys.reserve(slots);
+    child.years.reserve(slots);
+    child.sections.reserve(slots);
+    child.mentions.reserve(slots);
+    child.seen.reserve(slots * child.atoms);
     let mut doc = scorer.doc();
     if doc < docs.start {
         doc = scorer.seek(docs.start);

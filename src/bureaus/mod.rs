@@ -274,7 +274,9 @@ pub fn bureaus_excluding(
             keep_docs: false,
             needles: None,
         };
-        let everyone = group(&searcher, universe.as_ref(), &universe_collector)?;
+        let mut everyone = group(&searcher, universe.as_ref(), &universe_collector)?;
+        grouped.resolve_all();
+        everyone.resolve_all();
         let matched: HashSet<[Option<&str>; 4]> = (0..n).map(|s| grouped.names_of(s)).collect();
         let mut others: Vec<usize> = (0..everyone.keys.len())
             .filter(|&s| !matched.contains(&everyone.names_of(s)))
@@ -291,17 +293,26 @@ pub fn bureaus_excluding(
     let total = matching + rest_total;
     order.truncate(limit);
     rest.truncate(limit - order.len());
+    // The sections of the page's bureaus, in one pass over the matches.
+    let mut on_page = vec![false; n];
+    for &slot in &order {
+        on_page[slot] = true;
+    }
+    let page_docs: Vec<(DocAddress, u32)> = grouped
+        .docs()
+        .filter(|&(_, slot)| on_page[slot as usize])
+        .collect();
     // Rows for the page only; the best section of each (highest BM25
     // score under the full query, on ties the lowest address).
     let best = if opts.snippets {
-        best_sections(&searcher, f, query, &opts.filters, &grouped.docs, &order)?
+        best_sections(&searcher, f, query, &opts.filters, &page_docs, &order)?
     } else {
         HashMap::new()
     };
     let mut rows: Vec<BureauRow> = Vec::with_capacity(order.len() + rest.len());
     let mut wanted: Vec<(DocAddress, usize)> = Vec::new();
-    for &slot in &order {
-        let mut row = BureauRow::empty(grouped.key(slot));
+    for (&slot, key) in order.iter().zip(grouped.keys_of(&order)) {
+        let mut row = BureauRow::empty(key);
         row.years = std::mem::take(&mut grouped.years[slot]).sorted();
         row.sections = grouped.sections[slot];
         row.mentions = mentions[slot];
@@ -336,7 +347,7 @@ pub fn bureaus_excluding(
         .enumerate()
         .map(|(i, &slot)| (slot, i))
         .collect();
-    for (i, aliases) in spellings(&searcher, &grouped.docs, &page)? {
+    for (i, aliases) in spellings(&searcher, &page_docs, &page)? {
         rows[i].aliases = aliases;
     }
     rows.extend(rest.into_iter().map(BureauRow::empty));
@@ -556,6 +567,8 @@ mod tests {
         let query = match_query(&f, &crate::query::parse::parse("执法").unwrap());
         type Row = (usize, Vec<u64>, usize, Vec<bool>);
         let summary = |g: &Grouped| {
+            let all: Vec<usize> = (0..g.keys.len()).collect();
+            let keys = g.keys_of(&all);
             let by_key: std::collections::BTreeMap<BureauKey, Row> = (0..g.keys.len())
                 .map(|s| {
                     let row = (
@@ -564,13 +577,12 @@ mod tests {
                         g.mentions[s],
                         g.seen[s * 2..s * 2 + 2].to_vec(),
                     );
-                    (g.key(s), row)
+                    (keys[s].clone(), row)
                 })
                 .collect();
             let docs: Vec<(DocAddress, BureauKey)> = g
-                .docs
-                .iter()
-                .map(|&(a, s)| (a, g.key(s as usize)))
+                .docs()
+                .map(|(a, s)| (a, keys[s as usize].clone()))
                 .collect();
             (by_key, docs)
         };
@@ -580,9 +592,9 @@ mod tests {
         };
         let one = group_split(&searcher, query.as_ref(), &collector, u32::MAX, 1).unwrap();
         assert!(
-            one.keys.len() > 3 && one.docs.len() > 100,
+            one.keys.len() > 3 && one.docs().count() > 100,
             "{}",
-            one.docs.len()
+            one.docs().count()
         );
         let want: std::collections::BTreeMap<BureauKey, Row> = want
             .into_iter()
