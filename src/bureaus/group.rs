@@ -2,6 +2,7 @@
 //! parts of large segments (see the module docs of [`super`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -10,6 +11,7 @@ use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader};
 
 use super::BureauKey;
 use super::mentions::SegmentCounters;
+use super::table::{BureauTables, SegmentTable};
 use crate::query::worker_threads;
 
 /// Report years of one bureau's matching sections: a bit per year of
@@ -25,6 +27,7 @@ pub(super) struct Years {
 impl Years {
     const BASE: u64 = 1990;
 
+    #[inline]
     fn insert(&mut self, year: u64) {
         match year.checked_sub(Self::BASE).filter(|&d| d < 64) {
             Some(d) => self.bits |= 1 << d,
@@ -137,16 +140,27 @@ pub(super) struct Grouped {
     /// Every matching section (with `keep_docs`) and its bureau's slot, in
     /// address order (see [`Grouped::docs`]).
     runs: Vec<DocRun>,
+    /// The slot of each slot number in `runs`, if they differ (grouping
+    /// with a report table numbers all the segment's bureaus; only the
+    /// matched ones are kept, and a pass over every match to renumber them
+    /// would cost more than this lookup as they are read).
+    slot_map: Vec<u32>,
 }
 
 impl Grouped {
     /// Every matching section (with `keep_docs`) and its bureau's slot, in
     /// address order.
     pub(super) fn docs(&self) -> impl Iterator<Item = (DocAddress, u32)> + '_ {
-        self.runs.iter().flat_map(|run| {
-            run.docs
-                .iter()
-                .map(|&(doc, slot)| (DocAddress::new(run.segment, doc), slot))
+        let map = &self.slot_map;
+        self.runs.iter().flat_map(move |run| {
+            run.docs.iter().map(move |&(doc, slot)| {
+                let slot = if map.is_empty() {
+                    slot
+                } else {
+                    map[slot as usize]
+                };
+                (DocAddress::new(run.segment, doc), slot)
+            })
         })
     }
 
@@ -347,6 +361,12 @@ pub(super) struct SegmentBureaus {
     report: Option<StrColumn>,
     /// The previous document's report ordinal and slot.
     last: Option<(u64, u32)>,
+    /// The segment's report table, if kept: then slots are the table's,
+    /// all of them allocated, and `keys` stays empty until
+    /// [`SegmentBureaus::finish`] keeps the matched ones.
+    table: Option<Arc<SegmentTable>>,
+    /// Sections counted.
+    collected: usize,
 }
 
 impl Collector for BureauCollector {
@@ -380,6 +400,8 @@ impl Collector for BureauCollector {
             later: Vec::new(),
             report: ff.str("doc_id")?,
             last: None,
+            table: None,
+            collected: 0,
         })
     }
 
@@ -515,8 +537,61 @@ impl SegmentBureaus {
         slot
     }
 
+    /// Group with the segment's report table: every slot of the table at
+    /// once.
+    fn use_table(&mut self, table: Arc<SegmentTable>) {
+        let n = table.keys.len();
+        self.years = vec![Years::default(); n];
+        self.sections = vec![0; n];
+        self.mentions = vec![0; n];
+        self.seen = vec![false; n * self.atoms];
+        self.table = Some(table);
+    }
+
+    /// From the table's slots to the matched bureaus only (slots and
+    /// keys as grouping without the table gives them); returns the new
+    /// slot of each table slot, for the matched sections.
+    fn keep_matched(&mut self, table: &SegmentTable) -> Vec<u32> {
+        let atoms = self.atoms;
+        let mut new_slot = vec![u32::MAX; table.keys.len()];
+        let mut kept = 0;
+        for (slot, key) in table.keys.iter().enumerate() {
+            if self.sections[slot] == 0 {
+                continue;
+            }
+            new_slot[slot] = kept as u32;
+            self.keys.push(*key);
+            self.years.swap(kept, slot);
+            self.sections[kept] = self.sections[slot];
+            self.mentions[kept] = self.mentions[slot];
+            self.seen
+                .copy_within(slot * atoms..(slot + 1) * atoms, kept * atoms);
+            kept += 1;
+        }
+        self.years.truncate(kept);
+        self.sections.truncate(kept);
+        self.mentions.truncate(kept);
+        self.seen.truncate(kept * atoms);
+        new_slot
+    }
+
     /// Merge the groups of a later part of the same segment into these.
     fn absorb(&mut self, other: SegmentBureaus) {
+        self.collected += other.collected;
+        if self.table.is_some() {
+            // The same slots.
+            for (slot, years) in other.years.iter().enumerate() {
+                self.years[slot].union(years);
+                self.sections[slot] += other.sections[slot];
+                self.mentions[slot] += other.mentions[slot];
+            }
+            for (mine, theirs) in self.seen.iter_mut().zip(&other.seen) {
+                *mine |= theirs;
+            }
+            self.later.push(other.docs);
+            self.later.extend(other.later);
+            return;
+        }
         let remap: Vec<u32> = (0..other.keys.len())
             .map(|i| {
                 let slot = self.slot_for(other.keys[i]) as usize;
@@ -548,8 +623,29 @@ impl SegmentBureaus {
         slot
     }
 
+    /// Count matching documents with the report table: two array reads a
+    /// section, a year at each new report.
+    fn collect_with_table(&mut self, table: &SegmentTable, docs: &[DocId]) {
+        let (mut last, mut slot) = self.last.unwrap_or((u64::MAX, 0));
+        for &doc in docs {
+            let report = table.doc_report[doc as usize] as u64;
+            if report != last {
+                let (report_slot, year) = table.reports[report as usize];
+                slot = report_slot;
+                if let Some(y) = year {
+                    self.years[slot as usize].insert(y);
+                }
+                last = report;
+            }
+            self.count(doc, slot);
+        }
+        self.last = Some((last, slot));
+    }
+
     /// Count `doc`, a matching section of bureau `slot`.
+    #[inline]
     fn count(&mut self, doc: DocId, slot: u32) {
+        self.collected += 1;
         self.sections[slot as usize] += 1;
         if let Some(counters) = &mut self.counters {
             let slot = slot as usize;
@@ -567,7 +663,20 @@ impl SegmentBureaus {
     /// The grouping of one segment (or of the parts of one, absorbed):
     /// names resolved (`resolve`), for merging with other segments, or
     /// left as the column ordinals they are until a page asks for them.
-    fn finish(self, resolve: bool) -> Grouped {
+    fn finish(mut self, resolve: bool) -> Grouped {
+        let mut slot_map = match self.table.take() {
+            Some(table) => self.keep_matched(&table),
+            None => Vec::new(),
+        };
+        if resolve && !slot_map.is_empty() {
+            // Merged with other segments by renumbering the sections.
+            for run in std::iter::once(&mut self.docs).chain(self.later.iter_mut()) {
+                for (_, slot) in run.iter_mut() {
+                    *slot = slot_map[*slot as usize];
+                }
+            }
+            slot_map.clear();
+        }
         let runs = std::iter::once(self.docs)
             .chain(self.later)
             .filter(|docs| !docs.is_empty())
@@ -589,6 +698,7 @@ impl SegmentBureaus {
             mentions: self.mentions,
             seen: self.seen,
             runs,
+            slot_map,
         };
         if resolve {
             grouped.resolve_all();
@@ -601,6 +711,11 @@ impl SegmentCollector for SegmentBureaus {
     type Fruit = Grouped;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(table) = self.table.take() {
+            self.collect_with_table(&table, &[doc]);
+            self.table = Some(table);
+            return;
+        }
         let report = self.report.as_ref().and_then(|c| c.term_ords(doc).next());
         let slot = match (report, self.last) {
             (Some(r), Some((last, slot))) if r == last => slot,
@@ -619,6 +734,11 @@ impl SegmentCollector for SegmentBureaus {
     /// then the bureau, region and year of the first section of each
     /// report in the block, again one batch per column.
     fn collect_block(&mut self, docs: &[DocId]) {
+        if let Some(table) = self.table.take() {
+            self.collect_with_table(&table, docs);
+            self.table = Some(table);
+            return;
+        }
         const LEN: usize = tantivy::COLLECT_BLOCK_BUFFER_LEN;
         let mut reports = [None; LEN];
         // The documents starting a report, and their index in the chunk.
@@ -674,6 +794,10 @@ impl SegmentCollector for SegmentBureaus {
 /// Segments of at least this many documents are grouped in parallel parts.
 const SPLIT_SEGMENT_DOCS: u32 = 1 << 16;
 
+/// A segment's report table is read when at least 1 in this many of its
+/// sections may match (the table costs about one such grouping).
+const TABLE_SHARE: u64 = 16;
+
 /// The sections matching `query`, grouped by bureau, with the mentions of
 /// `needles` (in `field`) counted per bureau. tantivy collects a
 /// segment on one thread, and after a merge there is one segment: large
@@ -683,11 +807,13 @@ pub(super) fn group(
     searcher: &Searcher,
     query: &dyn TQuery,
     collector: &BureauCollector,
+    tables: Option<&BureauTables>,
 ) -> anyhow::Result<Grouped> {
     group_split(
         searcher,
         query,
         collector,
+        tables,
         SPLIT_SEGMENT_DOCS,
         worker_threads(),
     )
@@ -699,13 +825,32 @@ pub(super) fn group_split(
     searcher: &Searcher,
     query: &dyn TQuery,
     collector: &BureauCollector,
+    tables: Option<&BureauTables>,
     min_docs: u32,
     threads: usize,
 ) -> anyhow::Result<Grouped> {
     let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut parts: Vec<(u32, DocId, DocId)> = Vec::new();
+    let mut segment_tables: Vec<Option<Arc<SegmentTable>>> = Vec::new();
+    if let Some(tables) = tables {
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id())
+            .collect();
+        tables.retain(&live);
+    }
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let max = reader.max_doc();
+        segment_tables.push(match tables {
+            // Reading a whole segment's table pays when a good share of
+            // it matches (and for the requests after this one).
+            Some(tables) => {
+                let matches = weight.scorer(reader, 1.0)?.size_hint();
+                tables.get(reader, matches as u64 * TABLE_SHARE >= max as u64)?
+            }
+            None => None,
+        });
         let n = if max >= min_docs { threads as u32 } else { 1 };
         for i in 0..n {
             let range = (
@@ -727,9 +872,17 @@ pub(super) fn group_split(
                             return out;
                         };
                         let reader = searcher.segment_reader(segment);
+                        let table = segment_tables[segment as usize].clone();
                         out.push((
                             i,
-                            collect_range(collector, weight.as_ref(), reader, segment, start..end),
+                            collect_range(
+                                collector,
+                                weight.as_ref(),
+                                reader,
+                                segment,
+                                start..end,
+                                table,
+                            ),
                         ));
                     }
                 })
@@ -754,7 +907,7 @@ pub(super) fn group_split(
             _ => segments.push(part),
         }
     }
-    segments.retain(|s| !s.keys.is_empty());
+    segments.retain(|s| s.collected > 0);
     if segments.len() <= 1 {
         // One segment (a fresh index): names wait for the page.
         return Ok(segments
@@ -773,6 +926,7 @@ pub(super) fn collect_range(
     reader: &SegmentReader,
     segment: u32,
     docs: std::ops::Range<DocId>,
+    table: Option<Arc<SegmentTable>>,
 ) -> anyhow::Result<SegmentBureaus> {
     let mut child = collector.for_segment(segment, reader)?;
     if let Some((field, needles)) = &collector.needles {
@@ -788,12 +942,17 @@ pub(super) fn collect_range(
     if child.keep_docs {
         child.docs.reserve(share);
     }
-    let slots = share.min(child.by_bureau.len());
-    child.keys.reserve(slots);
-    child.years.reserve(slots);
-    child.sections.reserve(slots);
-    child.mentions.reserve(slots);
-    child.seen.reserve(slots * child.atoms);
+    match table {
+        Some(table) => child.use_table(table),
+        None => {
+            let slots = share.min(child.by_bureau.len());
+            child.keys.reserve(slots);
+            child.years.reserve(slots);
+            child.sections.reserve(slots);
+            child.mentions.reserve(slots);
+            child.seen.reserve(slots * child.atoms);
+        }
+    }
     let mut doc = scorer.doc();
     if doc < docs.start {
         doc = scorer.seek(docs.start);

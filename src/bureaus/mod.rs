@@ -81,9 +81,11 @@ use crate::query::{
 
 mod group;
 mod mentions;
+mod table;
 
 use group::{BureauCollector, group};
 pub use mentions::{count_occurrences, mention_counts};
+pub use table::BureauTables;
 
 /// A bureau and where it sits (the grouping key).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -213,16 +215,19 @@ pub fn bureaus(
     query: &Query,
     opts: &BureauOptions,
 ) -> anyhow::Result<BureauTable> {
-    bureaus_excluding(handle, query, opts, &[])
+    bureaus_excluding(handle, query, opts, &[], None)
 }
 
 /// [`bureaus`] without the sections of the reports in `skip` (doc ids):
-/// copies of another report, counted once (see the text reuse module).
+/// copies of another report, counted once (see the text reuse module);
+/// with `tables`, the report tables of the segments are kept there for the
+/// next requests (see [`BureauTables`]).
 pub fn bureaus_excluding(
     handle: &IndexHandle,
     query: &Query,
     opts: &BureauOptions,
     skip: &[String],
+    tables: Option<&BureauTables>,
 ) -> anyhow::Result<BureauTable> {
     let searcher = handle.reader.searcher();
     let f = &handle.fields;
@@ -247,7 +252,7 @@ pub fn bureaus_excluding(
         keep_docs: true,
         needles: Some((f.exact, needles.iter().map(|n| n.to_string()).collect())),
     };
-    let mut grouped = group(&searcher, &BooleanQuery::new(must), &collector)?;
+    let mut grouped = group(&searcher, &BooleanQuery::new(must), &collector, tables)?;
     let n = grouped.keys.len();
     let mentions = std::mem::take(&mut grouped.mentions);
     let seen = std::mem::take(&mut grouped.seen);
@@ -274,7 +279,7 @@ pub fn bureaus_excluding(
             keep_docs: false,
             needles: None,
         };
-        let mut everyone = group(&searcher, universe.as_ref(), &universe_collector)?;
+        let mut everyone = group(&searcher, universe.as_ref(), &universe_collector, None)?;
         grouped.resolve_all();
         everyone.resolve_all();
         let matched: HashSet<[Option<&str>; 4]> = (0..n).map(|s| grouped.names_of(s)).collect();
@@ -590,7 +595,7 @@ mod tests {
             keep_docs: true,
             needles: Some((f.exact, vec!["执法".to_string(), "宣传".to_string()])),
         };
-        let one = group_split(&searcher, query.as_ref(), &collector, u32::MAX, 1).unwrap();
+        let one = group_split(&searcher, query.as_ref(), &collector, None, u32::MAX, 1).unwrap();
         assert!(
             one.keys.len() > 3 && one.docs().count() > 100,
             "{}",
@@ -615,9 +620,16 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    collect_range(&collector, weight.as_ref(), r, i as u32, 0..r.max_doc())
-                        .unwrap()
-                        .harvest()
+                    collect_range(
+                        &collector,
+                        weight.as_ref(),
+                        r,
+                        i as u32,
+                        0..r.max_doc(),
+                        None,
+                    )
+                    .unwrap()
+                    .harvest()
                 })
                 .collect();
             if reverse {
@@ -626,10 +638,31 @@ mod tests {
             let merged = collector.merge_fruits(fruits).unwrap();
             assert_eq!(summary(&merged), summary(&one), "reversed: {reverse}");
         }
+        // The same with each segment's report table (built the first
+        // time, kept the second).
+        let tables = BureauTables::default();
         for parts in [2, 3, 7] {
-            let split = group_split(&searcher, query.as_ref(), &collector, 1, parts).unwrap();
+            let split = group_split(&searcher, query.as_ref(), &collector, None, 1, parts).unwrap();
             assert_eq!(summary(&split), summary(&one), "{parts} parts");
+            for round in 0..2 {
+                let split = group_split(
+                    &searcher,
+                    query.as_ref(),
+                    &collector,
+                    Some(&tables),
+                    1,
+                    parts,
+                )
+                .unwrap();
+                assert_eq!(
+                    summary(&split),
+                    summary(&one),
+                    "{parts} parts, table {round}"
+                );
+            }
         }
+        let single = group_split(&searcher, query.as_ref(), &collector, Some(&tables), 1, 1);
+        assert_eq!(summary(&single.unwrap()), summary(&one), "tables, one part");
     }
 
     #[test]
