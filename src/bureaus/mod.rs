@@ -10,17 +10,22 @@
 //! sections are contiguous and share their metadata), the `bureau`,
 //! `province`, `city`, `county` ordinals and `report_year`; a bureau is
 //! found by its ordinal in a dense array (a hash map only for a name seen
-//! in two regions). Distinct ordinals are resolved to names in one sorted
-//! pass over each column dictionary into one buffer per column, and since
-//! ordinals order like names, rows are ordered without building strings;
-//! only the rows returned get their names copied out. Counting sections
-//! and years never touches the doc store, and the `--all` universe is a
-//! pure fast-field scan.
+//! in two regions). When a good share of a segment matches, those five
+//! columns are read once for the whole segment instead ([`BureauTables`],
+//! kept by the engine for the next requests): each section's report, each
+//! report's bureau slot and year, so grouping reads two arrays a section.
+//! Since ordinals order like names, rows are ordered without building
+//! strings; in a one-segment index only the rows returned get their names
+//! resolved (one sorted pass over each column dictionary for those
+//! ordinals), with several segments every name is, to merge them. Counting
+//! sections and years never touches the doc store, and the `--all` universe
+//! is a pure fast-field scan.
 //!
 //! Mentions (and which variants occur) come from the `exact` field's
-//! postings, not from the stored text ([`mention_counts`]): for each
-//! segment and positive atom, the postings of the atom's covering bigrams
-//! are walked once over the sorted matching sections (seeks, no doc store).
+//! postings, not from the stored text (see [`mention_counts`]), counted per
+//! bureau while grouping: for each part of a segment and positive atom, the
+//! postings of the atom's covering bigrams are walked once over the
+//! matching sections in order (seeks, no doc store).
 //! - A 2-char atom that cannot overlap itself (`执法`) counts its bigram's
 //!   term frequency.
 //! - A longer atom, or a self-overlapping one (`哈哈`), intersects the
@@ -56,15 +61,16 @@
 //! largest keeping its slots so that its documents need no remapping.
 //!
 //! Measured on the generated 100,000-report index (1.75 M sections, 2
-//! shared cores, release build, fresh process, hyperfine mean of 10):
-//! `"执法"` (655 k matching sections, 57 k bureaus, 50 rows) 0.10–0.14 s
-//! (0.16–0.20 s with one thread and per-bureau year lists; 12.9 s before
-//! counting from postings); `"行政决策"` (217 k sections) 0.19 s, was 0.31
-//! s. What is left for a phrase is tantivy's phrase matching (position
-//! decoding), the recount of the same positions here and the per-report
-//! fast-field reads; then 50 doc-store loads for the snippets (~15 ms).
-//! Every row (`--limit 0`) adds a doc-store load per bureau: 4.2 s
-//! for `"执法"` as CSV, 0.26 s with `--no-snippet`.
+//! shared cores, release build): `"执法"` (655 k matching sections, 57 k
+//! bureaus, 50 rows) takes 25–50 ms in process with the tables kept (was
+//! 240–290 ms, of which 0.1 s went to reading the spellings of the page's
+//! sections one dictionary lookup at a time) and about 0.1 s CPU as a fresh
+//! process; see `docs/performance.md`, "Latency at 100k (issue 20)". What
+//! is left: the per-section loop (counting, the mention postings, keeping
+//! the section for the page), then scoring the page's sections and 50
+//! doc-store loads for the snippets. Every row (`--limit 0`) adds a
+//! doc-store load per bureau: 4.2 s for `"执法"` as CSV, 0.26 s with
+//! `--no-snippet`.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
