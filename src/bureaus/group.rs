@@ -843,12 +843,17 @@ pub(super) fn group_split(
     for (segment, reader) in searcher.segment_readers().iter().enumerate() {
         let max = reader.max_doc();
         segment_tables.push(match tables {
-            // Reading a whole segment's table pays when a good share of
-            // it matches (and for the requests after this one).
-            Some(tables) => {
-                let matches = weight.scorer(reader, 1.0)?.size_hint();
-                tables.get(reader, matches as u64 * TABLE_SHARE >= max as u64)?
-            }
+            Some(tables) => match tables.get(reader, false)? {
+                Some(kept) => Some(kept),
+                // Reading a whole segment's table pays when a good share
+                // of it matches (and for the requests after this one).
+                // The estimate needs a scorer, which for `NEAR` already
+                // checks stored text: only asked when no table is kept.
+                None => {
+                    let matches = weight.scorer(reader, 1.0)?.size_hint();
+                    tables.get(reader, matches as u64 * TABLE_SHARE >= max as u64)?
+                }
+            },
             None => None,
         });
         let n = if max >= min_docs { threads as u32 } else { 1 };
