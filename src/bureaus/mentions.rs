@@ -186,6 +186,38 @@ impl AtomCounter {
     }
 }
 
+/// The mentions of each of a list of needles in the documents of one
+/// segment, asked in increasing document order (one counter per needle).
+pub(super) struct SegmentCounters {
+    counters: Vec<AtomCounter>,
+    a: Vec<u32>,
+    b: Vec<u32>,
+}
+
+impl SegmentCounters {
+    pub(super) fn new(
+        reader: &tantivy::SegmentReader,
+        field: tantivy::schema::Field,
+        needles: &[&str],
+    ) -> anyhow::Result<SegmentCounters> {
+        let inverted = reader.inverted_index(field)?;
+        let counters = needles
+            .iter()
+            .map(|needle| AtomCounter::new(&inverted, field, reader.max_doc(), needle))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(SegmentCounters {
+            counters,
+            a: Vec::new(),
+            b: Vec::new(),
+        })
+    }
+
+    /// Non-overlapping occurrences of needle `i` in `doc`.
+    pub(super) fn count(&mut self, i: usize, doc: DocId) -> u32 {
+        self.counters[i].count(doc, &mut self.a, &mut self.b)
+    }
+}
+
 /// Mentions of each of `needles` (normalised strings) in each of `docs`,
 /// counted from the `exact` field's postings: `out[d * needles.len() + i]`
 /// is the number of non-overlapping occurrences of needle `i` in the
@@ -199,20 +231,18 @@ pub fn mention_counts(
 ) -> anyhow::Result<Vec<u32>> {
     debug_assert!(docs.windows(2).all(|w| w[0] < w[1]), "docs sorted");
     let mut out = vec![0u32; docs.len() * needles.len()];
-    let (mut a, mut b) = (Vec::new(), Vec::new());
     let mut start = 0;
     while start < docs.len() {
         let segment = docs[start].segment_ord;
         let end = start + docs[start..].partition_point(|d| d.segment_ord == segment);
         let reader = searcher.segment_reader(segment);
-        let inverted = reader.inverted_index(f.exact)?;
-        for (i, needle) in needles.iter().enumerate() {
-            let mut counter = AtomCounter::new(&inverted, f.exact, reader.max_doc(), needle)?;
-            if matches!(counter, AtomCounter::Absent) {
+        let mut counters = SegmentCounters::new(reader, f.exact, needles)?;
+        for i in 0..needles.len() {
+            if matches!(counters.counters[i], AtomCounter::Absent) {
                 continue;
             }
             for (d, addr) in docs[start..end].iter().enumerate() {
-                out[(start + d) * needles.len() + i] = counter.count(addr.doc_id, &mut a, &mut b);
+                out[(start + d) * needles.len() + i] = counters.count(i, addr.doc_id);
             }
         }
         start = end;

@@ -10,17 +10,22 @@
 //! sections are contiguous and share their metadata), the `bureau`,
 //! `province`, `city`, `county` ordinals and `report_year`; a bureau is
 //! found by its ordinal in a dense array (a hash map only for a name seen
-//! in two regions). Distinct ordinals are resolved to names in one sorted
-//! pass over each column dictionary into one buffer per column, and since
-//! ordinals order like names, rows are ordered without building strings;
-//! only the rows returned get their names copied out. Counting sections
-//! and years never touches the doc store, and the `--all` universe is a
-//! pure fast-field scan.
+//! in two regions). When a good share of a segment matches, those five
+//! columns are read once for the whole segment instead ([`BureauTables`],
+//! kept by the engine for the next requests): each section's report, each
+//! report's bureau slot and year, so grouping reads two arrays a section.
+//! Since ordinals order like names, rows are ordered without building
+//! strings; in a one-segment index only the rows returned get their names
+//! resolved (one sorted pass over each column dictionary for those
+//! ordinals), with several segments every name is, to merge them. Counting
+//! sections and years never touches the doc store, and the `--all` universe
+//! is a pure fast-field scan.
 //!
 //! Mentions (and which variants occur) come from the `exact` field's
-//! postings, not from the stored text ([`mention_counts`]): for each
-//! segment and positive atom, the postings of the atom's covering bigrams
-//! are walked once over the sorted matching sections (seeks, no doc store).
+//! postings, not from the stored text (see [`mention_counts`]), counted per
+//! bureau while grouping: for each part of a segment and positive atom, the
+//! postings of the atom's covering bigrams are walked once over the
+//! matching sections in order (seeks, no doc store).
 //! - A 2-char atom that cannot overlap itself (`执法`) counts its bigram's
 //!   term frequency.
 //! - A longer atom, or a self-overlapping one (`哈哈`), intersects the
@@ -56,15 +61,16 @@
 //! largest keeping its slots so that its documents need no remapping.
 //!
 //! Measured on the generated 100,000-report index (1.75 M sections, 2
-//! shared cores, release build, fresh process, hyperfine mean of 10):
-//! `"执法"` (655 k matching sections, 57 k bureaus, 50 rows) 0.10–0.14 s
-//! (0.16–0.20 s with one thread and per-bureau year lists; 12.9 s before
-//! counting from postings); `"行政决策"` (217 k sections) 0.19 s, was 0.31
-//! s. What is left for a phrase is tantivy's phrase matching (position
-//! decoding), the recount of the same positions here and the per-report
-//! fast-field reads; then 50 doc-store loads for the snippets (~15 ms).
-//! Every row (`--limit 0`) adds a doc-store load per bureau: 4.2 s
-//! for `"执法"` as CSV, 0.26 s with `--no-snippet`.
+//! shared cores, release build): `"执法"` (655 k matching sections, 57 k
+//! bureaus, 50 rows) takes 25–50 ms in process with the tables kept (was
+//! 240–290 ms, of which 0.1 s went to reading the spellings of the page's
+//! sections one dictionary lookup at a time) and about 0.1 s CPU as a fresh
+//! process; see `docs/performance.md`, "Latency at 100k (issue 20)". What
+//! is left: the per-section loop (counting, the mention postings, keeping
+//! the section for the page), then scoring the page's sections and 50
+//! doc-store loads for the snippets. Every row (`--limit 0`) adds a
+//! doc-store load per bureau: 4.2 s for `"执法"` as CSV, 0.26 s with
+//! `--no-snippet`.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -81,9 +87,11 @@ use crate::query::{
 
 mod group;
 mod mentions;
+mod table;
 
-use group::group;
+use group::{BureauCollector, group};
 pub use mentions::{count_occurrences, mention_counts};
+pub use table::BureauTables;
 
 /// A bureau and where it sits (the grouping key).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -213,16 +221,19 @@ pub fn bureaus(
     query: &Query,
     opts: &BureauOptions,
 ) -> anyhow::Result<BureauTable> {
-    bureaus_excluding(handle, query, opts, &[])
+    bureaus_excluding(handle, query, opts, &[], None)
 }
 
 /// [`bureaus`] without the sections of the reports in `skip` (doc ids):
-/// copies of another report, counted once (see the text reuse module).
+/// copies of another report, counted once (see the text reuse module);
+/// with `tables`, the report tables of the segments are kept there for the
+/// next requests (see [`BureauTables`]).
 pub fn bureaus_excluding(
     handle: &IndexHandle,
     query: &Query,
     opts: &BureauOptions,
     skip: &[String],
+    tables: Option<&BureauTables>,
 ) -> anyhow::Result<BureauTable> {
     let searcher = handle.reader.searcher();
     let f = &handle.fields;
@@ -239,25 +250,18 @@ pub fn bureaus_excluding(
         let skipped: Box<dyn TQuery> = Box::new(tantivy::query::TermSetQuery::new(terms));
         must.push((Occur::MustNot, skipped));
     }
-    let grouped = group(&searcher, &BooleanQuery::new(must), true)?;
     let atoms: Vec<&Atom> = query.positive_atoms().collect();
     let needles: Vec<&str> = atoms.iter().map(|a| a.normalized.as_str()).collect();
-    // Mentions and variants per bureau, from the index.
-    let docs: Vec<DocAddress> = grouped.docs.iter().map(|&(addr, _)| addr).collect();
-    let counts = mention_counts(&searcher, f, &needles, &docs)?;
-    drop(docs);
+    // Mentions and variants per bureau are counted from the index while
+    // grouping.
+    let collector = BureauCollector {
+        keep_docs: true,
+        needles: Some((f.exact, needles.iter().map(|n| n.to_string()).collect())),
+    };
+    let mut grouped = group(&searcher, &BooleanQuery::new(must), &collector, tables)?;
     let n = grouped.keys.len();
-    let mut mentions = vec![0usize; n];
-    let mut seen = vec![false; n * atoms.len()];
-    for (d, &(_, slot)) in grouped.docs.iter().enumerate() {
-        let slot = slot as usize;
-        for i in 0..atoms.len() {
-            let c = counts[d * atoms.len() + i];
-            mentions[slot] += c as usize;
-            seen[slot * atoms.len() + i] |= c > 0;
-        }
-    }
-    drop(counts);
+    let mentions = std::mem::take(&mut grouped.mentions);
+    let seen = std::mem::take(&mut grouped.seen);
     // Order: most mentions first, then by name (unnamed last), then region.
     let mut order: Vec<usize> = (0..n).collect();
     let row_order = |&a: &usize, &b: &usize| {
@@ -277,7 +281,13 @@ pub fn bureaus_excluding(
     let mut rest_total = 0;
     if opts.all {
         let universe = filter_query(&searcher, f, &opts.filters)?;
-        let everyone = group(&searcher, universe.as_ref(), false)?;
+        let universe_collector = BureauCollector {
+            keep_docs: false,
+            needles: None,
+        };
+        let mut everyone = group(&searcher, universe.as_ref(), &universe_collector, None)?;
+        grouped.resolve_all();
+        everyone.resolve_all();
         let matched: HashSet<[Option<&str>; 4]> = (0..n).map(|s| grouped.names_of(s)).collect();
         let mut others: Vec<usize> = (0..everyone.keys.len())
             .filter(|&s| !matched.contains(&everyone.names_of(s)))
@@ -294,18 +304,26 @@ pub fn bureaus_excluding(
     let total = matching + rest_total;
     order.truncate(limit);
     rest.truncate(limit - order.len());
+    // The sections of the page's bureaus, in one pass over the matches.
+    let mut on_page = vec![false; n];
+    for &slot in &order {
+        on_page[slot] = true;
+    }
+    let page_docs: Vec<(DocAddress, u32)> = grouped
+        .docs()
+        .filter(|&(_, slot)| on_page[slot as usize])
+        .collect();
     // Rows for the page only; the best section of each (highest BM25
     // score under the full query, on ties the lowest address).
     let best = if opts.snippets {
-        best_sections(&searcher, f, query, &opts.filters, &grouped.docs, &order)?
+        best_sections(&searcher, f, query, &opts.filters, &page_docs, &order)?
     } else {
         HashMap::new()
     };
-    let mut grouped = grouped;
     let mut rows: Vec<BureauRow> = Vec::with_capacity(order.len() + rest.len());
     let mut wanted: Vec<(DocAddress, usize)> = Vec::new();
-    for &slot in &order {
-        let mut row = BureauRow::empty(grouped.key(slot));
+    for (&slot, key) in order.iter().zip(grouped.keys_of(&order)) {
+        let mut row = BureauRow::empty(key);
         row.years = std::mem::take(&mut grouped.years[slot]).sorted();
         row.sections = grouped.sections[slot];
         row.mentions = mentions[slot];
@@ -340,7 +358,7 @@ pub fn bureaus_excluding(
         .enumerate()
         .map(|(i, &slot)| (slot, i))
         .collect();
-    for (i, aliases) in spellings(&searcher, &grouped.docs, &page)? {
+    for (i, aliases) in spellings(&searcher, &page_docs, &page)? {
         rows[i].aliases = aliases;
     }
     rows.extend(rest.into_iter().map(BureauRow::empty));
@@ -353,42 +371,85 @@ pub fn bureaus_excluding(
 
 /// The distinct `bureau_as_written` values of the sections of each page
 /// row: `page` maps a group slot to its row. Read from the fast column, so
-/// no stored text is loaded.
+/// no stored text is loaded: the ordinals of the page's sections are
+/// gathered first, and each segment's distinct ones resolved in one sorted
+/// pass over its dictionary (a lookup per section decoded a dictionary
+/// block each time: 0.1 s for the 50 largest bureaus at 100,000 reports).
 fn spellings(
     searcher: &tantivy::Searcher,
     docs: &[(DocAddress, u32)],
     page: &[(usize, usize)],
 ) -> anyhow::Result<Vec<(usize, Vec<String>)>> {
-    let row_of: HashMap<usize, usize> = page.iter().copied().collect();
-    let mut found: HashMap<usize, std::collections::BTreeSet<String>> = HashMap::new();
-    let mut columns = HashMap::new();
-    let mut name = String::new();
+    let mut row_of = vec![u32::MAX; page.iter().map(|&(slot, _)| slot + 1).max().unwrap_or(0)];
+    for &(slot, row) in page {
+        row_of[slot] = row as u32;
+    }
+    // (segment, ordinal, row) of every page section's spelling.
+    let mut found: Vec<(u32, u64, u32)> = Vec::new();
+    let mut column: Option<(u32, Option<tantivy::columnar::StrColumn>)> = None;
     for &(addr, slot) in docs {
-        let Some(&row) = row_of.get(&(slot as usize)) else {
+        let row = row_of.get(slot as usize).copied().unwrap_or(u32::MAX);
+        if row == u32::MAX {
+            continue;
+        }
+        if column.as_ref().is_none_or(|(s, _)| *s != addr.segment_ord) {
+            let reader = searcher.segment_reader(addr.segment_ord);
+            column = Some((
+                addr.segment_ord,
+                reader.fast_fields().str("bureau_as_written")?,
+            ));
+        }
+        let Some((_, Some(col))) = &column else {
             continue;
         };
-        let column = match columns.entry(addr.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .str("bureau_as_written")?,
-            ),
-        };
-        let Some(column) = column.as_ref() else {
-            continue;
-        };
-        for ord in column.term_ords(addr.doc_id) {
-            name.clear();
-            if column.ord_to_str(ord, &mut name)? {
-                found.entry(row).or_default().insert(name.clone());
+        for ord in col.term_ords(addr.doc_id) {
+            // A report's sections are contiguous and share the spelling.
+            if found.last() != Some(&(addr.segment_ord, ord, row)) {
+                found.push((addr.segment_ord, ord, row));
             }
         }
     }
-    Ok(found
+    found.sort_unstable();
+    found.dedup();
+    let mut names: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); page.len()];
+    let mut start = 0;
+    while start < found.len() {
+        let segment = found[start].0;
+        let end = start + found[start..].partition_point(|&(s, _, _)| s == segment);
+        let part = &found[start..end];
+        let mut ords: Vec<u64> = part.iter().map(|&(_, ord, _)| ord).collect();
+        ords.dedup();
+        let reader = searcher.segment_reader(segment);
+        let Some(col) = reader.fast_fields().str("bureau_as_written")? else {
+            start = end;
+            continue;
+        };
+        let mut texts: Vec<String> = Vec::with_capacity(ords.len());
+        let mut bad = false;
+        col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => texts.push(text.to_string()),
+                Err(_) => bad = true,
+            }
+        })?;
+        anyhow::ensure!(!bad, "a bureau spelling in the index is not UTF-8");
+        // `part` is sorted by ordinal: walk it alongside the resolved names.
+        let mut k = 0;
+        for &(_, ord, row) in part {
+            while k < ords.len() && ords[k] < ord {
+                k += 1;
+            }
+            if let Some(text) = texts.get(k) {
+                names[row as usize].insert(text.clone());
+            }
+        }
+        start = end;
+    }
+    Ok(names
         .into_iter()
-        .map(|(row, names)| (row, names.into_iter().collect()))
+        .enumerate()
+        .filter(|(_, set)| !set.is_empty())
+        .map(|(row, set)| (row, set.into_iter().collect()))
         .collect())
 }
 
@@ -459,8 +520,9 @@ mod tests {
         let mut writer: tantivy::IndexWriter =
             index.writer_with_num_threads(1, 15_000_000).unwrap();
         let places = [("杭州市", "浙江省"), ("南京市", "江苏省"), ("", "四川省")];
-        // What grouping must find: sections and years per bureau.
-        let mut want: std::collections::BTreeMap<BureauKey, (usize, BTreeSet<u64>)> =
+        // What grouping must find: sections, years and mentions of 执法 per
+        // bureau (宣传 is never in a matching section).
+        let mut want: std::collections::BTreeMap<BureauKey, (usize, BTreeSet<u64>, usize)> =
             Default::default();
         for report in 0..120u64 {
             let kind = ["司法局", "教育局", "人民政府"][(report % 3) as usize];
@@ -480,10 +542,10 @@ mod tests {
                     doc.add_text(f.city, city);
                 }
                 doc.add_u64(f.report_year, year);
-                let text = if section % 2 == 0 {
-                    "严格执法"
-                } else {
-                    "普法宣传"
+                let text = match section % 4 {
+                    0 => "严格执法",
+                    2 => "严格执法，公正执法",
+                    _ => "普法宣传",
                 };
                 doc.add_text(f.exact, text);
                 writer.add_document(doc).unwrap();
@@ -497,6 +559,7 @@ mod tests {
                     let row = want.entry(key).or_default();
                     row.0 += 1;
                     row.1.insert(year);
+                    row.2 += if section % 4 == 2 { 2 } else { 1 };
                 }
             }
             // Two segments, the second the larger: merging keeps its slots.
@@ -513,31 +576,48 @@ mod tests {
         assert!(segments.iter().any(|r| r.alive_bitset().is_some()));
         assert_ne!(segments[0].max_doc(), segments[1].max_doc());
         let query = match_query(&f, &crate::query::parse::parse("执法").unwrap());
+        type Row = (usize, Vec<u64>, usize, Vec<bool>);
         let summary = |g: &Grouped| {
-            let by_key: std::collections::BTreeMap<BureauKey, (usize, Vec<u64>)> =
-                (0..g.keys.len())
-                    .map(|s| (g.key(s), (g.sections[s], g.years[s].clone().sorted())))
-                    .collect();
+            let all: Vec<usize> = (0..g.keys.len()).collect();
+            let keys = g.keys_of(&all);
+            let by_key: std::collections::BTreeMap<BureauKey, Row> = (0..g.keys.len())
+                .map(|s| {
+                    let row = (
+                        g.sections[s],
+                        g.years[s].clone().sorted(),
+                        g.mentions[s],
+                        g.seen[s * 2..s * 2 + 2].to_vec(),
+                    );
+                    (keys[s].clone(), row)
+                })
+                .collect();
             let docs: Vec<(DocAddress, BureauKey)> = g
-                .docs
-                .iter()
-                .map(|&(a, s)| (a, g.key(s as usize)))
+                .docs()
+                .map(|(a, s)| (a, keys[s as usize].clone()))
                 .collect();
             (by_key, docs)
         };
-        let one = group_split(&searcher, query.as_ref(), true, u32::MAX, 1).unwrap();
+        let collector = BureauCollector {
+            keep_docs: true,
+            needles: Some((f.exact, vec!["执法".to_string(), "宣传".to_string()])),
+        };
+        let one = group_split(&searcher, query.as_ref(), &collector, None, u32::MAX, 1).unwrap();
         assert!(
-            one.keys.len() > 3 && one.docs.len() > 100,
+            one.keys.len() > 3 && one.docs().count() > 100,
             "{}",
-            one.docs.len()
+            one.docs().count()
         );
-        let want: std::collections::BTreeMap<BureauKey, (usize, Vec<u64>)> = want
+        let want: std::collections::BTreeMap<BureauKey, Row> = want
             .into_iter()
-            .map(|(k, (n, years))| (k, (n, years.into_iter().collect())))
+            .map(|(k, (n, years, mentions))| {
+                (
+                    k,
+                    (n, years.into_iter().collect(), mentions, vec![true, false]),
+                )
+            })
             .collect();
         assert_eq!(summary(&one).0, want);
         // The larger fruit first and last: it keeps its slots either way.
-        let collector = BureauCollector { keep_docs: true };
         let weight = query
             .weight(EnableScoring::disabled_from_searcher(&searcher))
             .unwrap();
@@ -546,9 +626,16 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    collect_range(&collector, weight.as_ref(), r, i as u32, 0..r.max_doc())
-                        .unwrap()
-                        .harvest()
+                    collect_range(
+                        &collector,
+                        weight.as_ref(),
+                        r,
+                        i as u32,
+                        0..r.max_doc(),
+                        None,
+                    )
+                    .unwrap()
+                    .harvest()
                 })
                 .collect();
             if reverse {
@@ -557,10 +644,31 @@ mod tests {
             let merged = collector.merge_fruits(fruits).unwrap();
             assert_eq!(summary(&merged), summary(&one), "reversed: {reverse}");
         }
+        // The same with each segment's report table (built the first
+        // time, kept the second).
+        let tables = BureauTables::default();
         for parts in [2, 3, 7] {
-            let split = group_split(&searcher, query.as_ref(), true, 1, parts).unwrap();
+            let split = group_split(&searcher, query.as_ref(), &collector, None, 1, parts).unwrap();
             assert_eq!(summary(&split), summary(&one), "{parts} parts");
+            for round in 0..2 {
+                let split = group_split(
+                    &searcher,
+                    query.as_ref(),
+                    &collector,
+                    Some(&tables),
+                    1,
+                    parts,
+                )
+                .unwrap();
+                assert_eq!(
+                    summary(&split),
+                    summary(&one),
+                    "{parts} parts, table {round}"
+                );
+            }
         }
+        let single = group_split(&searcher, query.as_ref(), &collector, Some(&tables), 1, 1);
+        assert_eq!(summary(&single.unwrap()), summary(&one), "tables, one part");
     }
 
     #[test]

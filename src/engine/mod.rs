@@ -24,7 +24,9 @@ use std::sync::OnceLock;
 
 use tantivy::{DocAddress, Searcher};
 
-use crate::bureaus::{BureauOptions, BureauTable, bureaus_excluding, expand_synonyms};
+use crate::bureaus::{
+    BureauOptions, BureauTable, BureauTables, bureaus_excluding, expand_synonyms,
+};
 use crate::index::{self, BuildOptions, IndexError, IndexHandle};
 use crate::query::{
     self, Filters, Hit, Query, QueryError, SearchOptions, TopicBoost, TopicFilter, Within,
@@ -149,6 +151,9 @@ pub struct Engine {
     taxonomy: OnceLock<Taxonomy>,
     /// Also count near-identical reposts once (`--dedup`; exact copies always are).
     dedup: bool,
+    /// Report tables of the segments `bureaus` has grouped, for the next
+    /// requests (the server's, the latency bench's).
+    bureau_tables: BureauTables,
 }
 
 /// [`index::open`], with what can be wrong with the folder as an [`Error`].
@@ -226,6 +231,7 @@ impl Engine {
             taxonomy_file: taxonomy_file.map(Path::to_path_buf),
             taxonomy,
             dedup: false,
+            bureau_tables: BureauTables::default(),
         })
     }
 
@@ -243,6 +249,7 @@ impl Engine {
             taxonomy_file: taxonomy_file.map(Path::to_path_buf),
             taxonomy: OnceLock::new(),
             dedup: false,
+            bureau_tables: BureauTables::default(),
         })
     }
 
@@ -384,7 +391,13 @@ impl Engine {
         };
         let mut skip: Vec<String> = self.skipped_reports().into_iter().collect();
         skip.sort();
-        bureaus_excluding(&self.handle, &query, &opts, &skip)
+        bureaus_excluding(
+            &self.handle,
+            &query,
+            &opts,
+            &skip,
+            Some(&self.bureau_tables),
+        )
     }
 
     /// The matches of an export, best first (ties by address): 12 bytes a
