@@ -255,9 +255,18 @@ fn resolve_names<'a>(
         let Some(col) = &columns[c] else {
             continue;
         };
-        let mut seen = vec![false; col.dictionary().num_terms()];
+        // Sized by the page's largest ordinal, not the dictionary's claimed
+        // size (a damaged header can claim trillions).
+        let len = keys
+            .clone()
+            .filter_map(|k| k[c])
+            .max()
+            .map_or(0, |m| m as usize + 1);
+        let mut seen = vec![false; len.min(col.dictionary().num_terms())];
         for o in keys.clone().filter_map(|k| k[c]) {
-            seen[o as usize] = true;
+            if let Some(slot) = seen.get_mut(o as usize) {
+                *slot = true;
+            }
         }
         let distinct: Vec<u64> = (0..seen.len() as u64)
             .filter(|&o| seen[o as usize])
@@ -376,7 +385,10 @@ impl Collector for BureauCollector {
     fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentBureaus> {
         let ff = reader.fast_fields();
         let bureau = ff.str("bureau")?;
-        let bureaus = bureau.as_ref().map_or(0, |c| c.dictionary().num_terms());
+        let bureaus = match &bureau {
+            Some(c) => crate::index::scan::term_count(c)?,
+            None => 0,
+        };
         Ok(SegmentBureaus {
             segment,
             keep_docs: self.keep_docs,

@@ -48,7 +48,7 @@ impl SegmentTable {
         let max = reader.max_doc();
         let mut doc_report = Vec::with_capacity(max as usize);
         // Report number of each `doc_id` ordinal (`u32::MAX`: not seen yet).
-        let mut number = vec![u32::MAX; report.num_terms()];
+        let mut number = vec![u32::MAX; crate::index::scan::term_count(&report)?];
         let mut report_key: Vec<[Option<u64>; 4]> = Vec::new();
         let mut report_year: Vec<Option<u64>> = Vec::new();
         let mut docs = [0 as DocId; LEN];
@@ -105,9 +105,10 @@ impl SegmentTable {
         // the per-bureau counters are then read front to back too (in name
         // order, a cache miss at every report). The first slot of a bureau
         // name is found by its ordinal, another region's in a map.
-        let names = columns[0]
-            .as_ref()
-            .map_or(0, |c| c.dictionary().num_terms());
+        let names = match &columns[0] {
+            Some(c) => crate::index::scan::term_count(c)?,
+            None => 0,
+        };
         let mut by_bureau = vec![u32::MAX; names];
         let mut others: HashMap<[Option<u64>; 4], u32> = HashMap::new();
         let mut keys: Vec<[Option<u64>; 4]> = Vec::new();

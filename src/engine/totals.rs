@@ -127,9 +127,8 @@ impl Distinct {
         if !self.by_term {
             // The empty value, if indexed, is the dictionary's first term.
             let mut first = Vec::new();
-            let empty = ords.first() == Some(&0)
-                && column.ord_to_bytes(0, &mut first)?
-                && first.is_empty();
+            let empty =
+                ords.first() == Some(&0) && column.ord_to_bytes(0, &mut first)? && first.is_empty();
             self.ordinals += ords.len() - usize::from(empty);
             return Ok(());
         }
