@@ -460,11 +460,16 @@ fn commit(
         .commit()
         .with_context(|| format!("{}: cannot commit the index", dir.display()))?;
     if merge_all {
-        let metas = index.searchable_segment_metas()?;
-        if metas.len() > MERGED_SEGMENTS {
+        // Ids and sizes only: a `SegmentMeta` held here would keep its
+        // files from being deleted once merged away.
+        let sizes: Vec<_> = index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|m| (m.id(), m.num_docs()))
+            .collect();
+        if sizes.len() > MERGED_SEGMENTS {
             release_free_heap();
             // Both merges run at once, on tantivy's merge threads.
-            let sizes: Vec<_> = metas.iter().map(|m| (m.id(), m.num_docs())).collect();
             let merges: Vec<_> = balanced_groups(&sizes, MERGED_SEGMENTS)
                 .into_iter()
                 .filter(|group| group.len() > 1)
