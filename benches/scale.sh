@@ -218,7 +218,8 @@ if fz export --help >/dev/null 2>&1; then
     if ((code > 1)) || [[ ! -s $out ]]; then
         EXPORT_NOTE="failed: \`fazhi export 执法 --format csv --output FILE\`: $(head -n 1 "$WORK/export.out")"
     else
-        ROWS=$(($(wc -l <"$out") - 1))
+        # Hits, not lines: the `text` column holds newlines inside quotes.
+        ROWS=$(fz search 执法 --count -f json | awk -F': *' '/"sections"/ {gsub(/,/, "", $2); print $2}')
         ERSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-export.txt")
         EXPORT_NOTE="$ROWS rows in $EXPORT_MS ms = $(awk -v r="$ROWS" -v m="$EXPORT_MS" 'BEGIN {printf "%.0f", r / (m / 1000)}') hits/s, peak RSS $((ERSS / 1024)) MB (target >= 300,000 hits/s)"
     fi
