@@ -812,7 +812,7 @@ const TABLE_SHARE: u64 = 16;
 
 /// The sections matching `query`, grouped by bureau, with the mentions of
 /// `needles` (in `field`) counted per bureau. tantivy collects a
-/// segment on one thread, and after a merge there is one segment: large
+/// segment on one thread, and a full build leaves two at most: large
 /// segments are cut into doc ranges grouped on all cores, whose groups
 /// merge like those of separate segments (by name).
 pub(super) fn group(
