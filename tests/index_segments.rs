@@ -94,4 +94,19 @@ fn full_build_ends_with_two_segments_and_no_merged_away_files() {
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let files = std::fs::read_dir(&docs).unwrap().count() as u64;
     assert_eq!(stats["reports"].as_u64(), Some(files), "{stats}");
+    // Totals over two segments count a report once (its sections may lie
+    // in both): every report names 法治.
+    let out = Command::cargo_bin("fazhi")
+        .unwrap()
+        .arg("--corpus")
+        .arg(&docs)
+        .arg("--index")
+        .arg(&index)
+        .args(["search", "法治", "--count", "-f", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let count: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(count["reports"].as_u64(), Some(files), "{count}");
+    assert_eq!(count["bureaus"], stats["bureaus"], "{count} {stats}");
 }

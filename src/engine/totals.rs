@@ -30,24 +30,30 @@ pub fn totals_of(searcher: &Searcher, addrs: &[DocAddress]) -> anyhow::Result<To
     // read in one pass over each dictionary (a lookup per ordinal
     // decompresses a dictionary block each time: 3 s for 法治 at 100k).
     let by_term = segments.len() > 1;
-    let mut reports = Distinct::new(by_term);
-    let mut bureaus = Distinct::new(by_term);
     let mut by_segment: Vec<Vec<u32>> = vec![Vec::new(); segments.len()];
     for a in addrs {
         by_segment[a.segment_ord as usize].push(a.doc_id);
     }
-    for (segment, docs) in segments.iter().zip(&by_segment) {
-        if docs.is_empty() {
-            continue;
+    let count = |field: &str| -> anyhow::Result<usize> {
+        let mut distinct = Distinct::new(by_term);
+        for (segment, docs) in segments.iter().zip(&by_segment) {
+            if !docs.is_empty() {
+                distinct.add(segment.fast_fields().str(field)?.as_ref(), docs)?;
+            }
         }
-        let ff = segment.fast_fields();
-        reports.add(ff.str("doc_id")?.as_ref(), docs)?;
-        bureaus.add(ff.str("bureau")?.as_ref(), docs)?;
-    }
+        Ok(distinct.len())
+    };
+    // Each column is a pass over every match (1.25 M sections for 法治 at
+    // 100k): the two run on two threads.
+    let (reports, bureaus) = std::thread::scope(|scope| {
+        let bureaus = scope.spawn(|| count("bureau"));
+        (count("doc_id"), bureaus.join())
+    });
+    let bureaus = bureaus.map_err(|_| anyhow::anyhow!("counting bureaus failed"))??;
     Ok(Totals {
         sections: addrs.len(),
-        reports: reports.len(),
-        bureaus: bureaus.len(),
+        reports: reports?,
+        bureaus,
     })
 }
 
