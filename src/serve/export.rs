@@ -11,7 +11,7 @@
 //! temporary folder first and then streamed. The export's spill files go
 //! to that temporary folder too, never to a path the client names.
 
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -177,14 +177,7 @@ fn write_export(
         )?;
         exporter.finish()?;
         file.rewind()?;
-        let mut buf = vec![0u8; PIPE];
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            out.write_all(&buf[..n])?;
-        }
+        io::copy(&mut file, &mut out)?;
         out.flush()?;
         return Ok(());
     }
